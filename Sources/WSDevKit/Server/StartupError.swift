@@ -1,0 +1,31 @@
+/// Reasons `wsdev serve` cannot start; each message says what happened and what to do.
+public enum StartupError: Error, CustomStringConvertible, Equatable {
+    case portInUse(host: String, port: Int)
+    case permissionDenied(host: String, port: Int)
+    case addressUnavailable(host: String, port: Int)
+    case rootMissing(String)
+    case rootNotDirectory(String)
+    case bindFailed(host: String, port: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .portInUse(let host, let port):
+            return "port \(port) on \(host) is already in use (another wsdev, pywebsocket or web server?). "
+                + "Stop that program, or choose another port: wsdev serve --port \(port + 1)"
+        case .permissionDenied(let host, let port):
+            return "not allowed to listen on \(host) port \(port) (ports below 1024 need root). "
+                + "Choose a port above 1024: wsdev serve --port 9998"
+        case .addressUnavailable(let host, let port):
+            return "cannot listen on \(host) port \(port): this machine has no such address. "
+                + "Use --host with one of this machine's addresses, or leave --host out for localhost"
+        case .rootMissing(let path):
+            return "document root '\(path)' does not exist. "
+                + "Create it (mkdir -p \(path)) or name the folder to serve: wsdev serve path/to/site"
+        case .rootNotDirectory(let path):
+            return "document root '\(path)' is a file, not a folder. "
+                + "Name the folder that holds it: wsdev serve path/to/site"
+        case .bindFailed(let host, let port, let reason):
+            return "cannot listen on \(host) port \(port): \(reason). Try another --port or --host"
+        }
+    }
+}

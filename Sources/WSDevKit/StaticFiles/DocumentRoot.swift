@@ -1,0 +1,92 @@
+import Foundation
+
+/// The folder being served, and the only place files may come from.
+///
+/// Every URL path is decoded segment by segment and the final file is resolved with
+/// `realpath`, so `..`, encoded slashes, NUL bytes and symlinks that leave the root all stop here.
+struct DocumentRoot: Sendable {
+    /// Canonical absolute path, without a trailing slash.
+    let path: String
+
+    enum Resolution: Equatable {
+        case file(FileInfo)
+        case directory(String)
+        /// Nothing there, or something that must not be shown (dotfiles, devices, bad encodings).
+        case notFound
+        /// Exists, but resolves outside the root.
+        case forbidden
+    }
+
+    init(path: String) throws(StartupError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .rootMissing(path) }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw .rootNotDirectory(path) }
+        guard let real = realpath(path, nil) else { throw .rootMissing(path) }
+        defer { free(real) }
+        let canonical = String(cString: real)
+        self.path = canonical == "/" ? "" : canonical
+    }
+
+    /// Maps the raw (still percent-encoded) path of a request URL to what lies on disk.
+    func resolve(urlPath: Substring) -> Resolution {
+        guard let segments = Self.segments(of: urlPath) else { return .notFound }
+        let candidate = segments.isEmpty ? (path.isEmpty ? "/" : path) : path + "/" + segments.joined(separator: "/")
+        guard let real = realpath(candidate, nil) else { return .notFound }
+        let resolved = String(cString: real)
+        free(real)
+        guard resolved == path || resolved.hasPrefix(path + "/") || (path.isEmpty && resolved.hasPrefix("/")) else {
+            return .forbidden
+        }
+        // A symlink inside the root may still point at a dotfile; judge the target too.
+        if resolved != path, resolved.dropFirst(path.count).split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+            return .notFound
+        }
+        var info = stat()
+        guard stat(resolved, &info) == 0 else { return .notFound }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return .directory(resolved)
+        case S_IFREG: return .file(FileInfo(path: resolved, stat: info))
+        default: return .notFound
+        }
+    }
+
+    /// Decoded path segments, or nil when any segment is unsafe or malformed.
+    static func segments(of urlPath: Substring) -> [String]? {
+        var result: [String] = []
+        for raw in urlPath.split(separator: "/", omittingEmptySubsequences: true) {
+            guard let decoded = String(raw).removingPercentEncoding else { return nil }
+            if decoded.contains("/") || decoded.contains("\0") || decoded.contains("\\") { return nil }
+            // `..` and hidden files (.git, .env) are never served.
+            if decoded.hasPrefix(".") { return nil }
+            result.append(decoded)
+        }
+        return result
+    }
+}
+
+/// What the responder needs to know about one regular file.
+struct FileInfo: Equatable, Sendable {
+    let path: String
+    let size: Int
+    let modified: timespec
+    let inode: UInt64
+
+    init(path: String, stat info: stat) {
+        self.path = path
+        self.size = Int(info.st_size)
+        self.modified = info.st_mtim
+        self.inode = UInt64(info.st_ino)
+    }
+
+    /// Strong validator: changes whenever the content could have changed, down to the nanosecond.
+    var etag: String {
+        "\"\(String(inode, radix: 16))-\(String(size, radix: 16))-\(String(modified.tv_sec, radix: 16))\(String(modified.tv_nsec, radix: 16))\""
+    }
+
+    var modifiedSeconds: Int { Int(modified.tv_sec) }
+
+    static func == (lhs: FileInfo, rhs: FileInfo) -> Bool {
+        lhs.path == rhs.path && lhs.size == rhs.size && lhs.inode == rhs.inode
+            && lhs.modified.tv_sec == rhs.modified.tv_sec && lhs.modified.tv_nsec == rhs.modified.tv_nsec
+    }
+}

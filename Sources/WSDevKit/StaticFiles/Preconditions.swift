@@ -1,0 +1,35 @@
+/// Conditional request evaluation (RFC 9110 §13) for one file.
+struct Preconditions {
+    let ifNoneMatch: String?
+    let ifModifiedSince: String?
+    let ifRange: String?
+
+    /// True when the client's cached copy is current, so a 304 is the answer.
+    func notModified(_ file: FileInfo) -> Bool {
+        if let ifNoneMatch {
+            // If-None-Match takes precedence; weak comparison.
+            return ifNoneMatch.split(separator: ",").contains { tag in
+                let tag = tag.trimmingCharacters(in: .whitespaces)
+                return tag == "*" || Self.opaque(tag) == Self.opaque(file.etag)
+            }
+        }
+        if let ifModifiedSince, let since = HTTPDate.seconds(from: ifModifiedSince) {
+            return file.modifiedSeconds <= since
+        }
+        return false
+    }
+
+    /// True when a Range header may be honoured: no If-Range, or one naming the current version.
+    func rangeAllowed(_ file: FileInfo) -> Bool {
+        guard let ifRange = ifRange?.trimmingCharacters(in: .whitespaces) else { return true }
+        if ifRange.hasPrefix("\"") { return ifRange == file.etag }  // strong comparison only
+        if ifRange.hasPrefix("W/") { return false }
+        return HTTPDate.seconds(from: ifRange) == file.modifiedSeconds
+    }
+
+    private static func opaque(_ tag: String) -> Substring {
+        tag.hasPrefix("W/") ? tag.dropFirst(2) : Substring(tag)
+    }
+}
+
+import Foundation

@@ -1,0 +1,91 @@
+import HTTPTypes
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+import NIOWebSocket
+
+/// One accepted TCP connection: HTTP/1.1 that may become a WebSocket.
+///
+/// Modelled on HummingbirdWebSocket's `HTTP1WebSocketUpgradeChannel`, but every declined handshake
+/// gets an HTTP answer that says why (426, 404, 400…), and accepted ones pass through `FrameGuard`.
+struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
+    enum Negotiated: Sendable {
+        case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        case refused(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, UpgradeRefusal)
+        case websocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, Handshake.Accepted, SessionStats)
+    }
+
+    struct Value: ServerChildChannelValue {
+        let negotiated: EventLoopFuture<Negotiated>
+        let channel: any Channel
+    }
+
+    let responder: HTTPChannelHandler.Responder
+    let handshake: Handshake
+    let sessions: SessionRunner
+    let maxFrameSize: Int
+    let accessLog: Logger
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let outcome = NIOLoopBoundBox<HandshakeOutcome?>(nil, eventLoop: channel.eventLoop)
+            let upgrader = WebSocketUpgrader(handshake: handshake, outcome: outcome, maxFrameSize: maxFrameSize)
+            let upgrade = NIOTypedHTTPServerUpgradeConfiguration<Negotiated>(
+                upgraders: [upgrader],
+                notUpgradingCompletionHandler: { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                        try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
+                        let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
+                            wrappingChannelSynchronously: channel,
+                            configuration: .init(isOutboundHalfClosureEnabled: true)
+                        )
+                        if case .refused(let refusal)? = outcome.value { return .refused(http, refusal) }
+                        return .http(http)
+                    }
+                }
+            )
+            var configuration = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: upgrade)
+            configuration.enablePipelining = false  // NIOAsyncChannel reads one request at a time
+            configuration.enableErrorHandling = false  // handleHTTP answers parse errors with 400
+            configuration.enableResponseHeaderValidation = false  // HTTPTypes already validated them
+            let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
+            return Value(negotiated: negotiated, channel: channel)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        do {
+            switch try await value.negotiated.get() {
+            case .http(let http):
+                await handleHTTP(asyncChannel: http, logger: logger)
+            case .refused(let http, let refusal):
+                await refuse(http, refusal)
+            case .websocket(let socket, let accepted, let stats):
+                await sessions.run(socket, accepted: accepted, stats: stats)
+            }
+        } catch {
+            logger.trace("connection ended before the handshake finished: \(error)")
+        }
+    }
+
+    private func refuse(_ http: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, _ refusal: UpgradeRefusal) async {
+        let body = ByteBuffer(string: "\(refusal.status.code) \(refusal.status.reasonPhrase)\n\n\(refusal.message)\n")
+        var headers = refusal.extraHeaders
+        headers[.contentType] = "text/plain; charset=utf-8"
+        headers[.contentLength] = String(body.readableBytes)
+        headers[.connection] = "close"
+        let remote = http.channel.remoteAddress?.ipAddress ?? "?"
+        accessLog.notice("WS   refused \(refusal.status.code) for \(remote): \(refusal.message)")
+        do {
+            try await http.executeThenClose { _, outbound in
+                try await outbound.write(contentsOf: [.head(HTTPResponse(status: refusal.status, headerFields: headers)), .body(body), .end(nil)])
+            }
+        } catch {
+            accessLog.trace("could not send the refusal: \(error)")
+        }
+    }
+}

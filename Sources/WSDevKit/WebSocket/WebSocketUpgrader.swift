@@ -1,0 +1,76 @@
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+import NIOWebSocket
+
+/// The outcome of the handshake, kept per connection so the channel knows which answer to give.
+enum HandshakeOutcome {
+    case accepted(Handshake.Accepted)
+    case refused(UpgradeRefusal)
+}
+
+/// Wraps NIO's upgrader so every refusal is decided by `Handshake` first.
+///
+/// NIO alone drops the connection on a wrong `Sec-WebSocket-Version`; here every refusal is
+/// recorded, the upgrade is declined, and `UpgradeChannel` answers with a real status and body.
+struct WebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
+    typealias UpgradeResult = UpgradeChannel.Negotiated
+
+    let supportedProtocol = "websocket"
+    let requiredUpgradeHeaders: [String] = []
+    let handshake: Handshake
+    let outcome: NIOLoopBoundBox<HandshakeOutcome?>
+    let inner: NIOTypedWebSocketServerUpgrader<UpgradeChannel.Negotiated>
+
+    init(handshake: Handshake, outcome: NIOLoopBoundBox<HandshakeOutcome?>, maxFrameSize: Int) {
+        self.handshake = handshake
+        self.outcome = outcome
+        self.inner = NIOTypedWebSocketServerUpgrader(
+            maxFrameSize: maxFrameSize,
+            enableAutomaticErrorHandling: true,
+            shouldUpgrade: { channel, _ in
+                guard case .accepted(let accepted) = outcome.value else {
+                    return channel.eventLoop.makeSucceededFuture(nil)
+                }
+                return channel.eventLoop.makeSucceededFuture(HTTPHeaders(accepted.responseHeaders))
+            },
+            upgradePipelineHandler: { channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    guard case .accepted(let accepted) = outcome.value else {
+                        throw ChannelError.inappropriateOperationForState
+                    }
+                    let guardHandler = FrameGuard(connectionID: accepted.info.id)
+                    try channel.pipeline.syncOperations.addHandler(guardHandler)
+                    let asyncChannel = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(isOutboundHalfClosureEnabled: true)
+                    )
+                    return .websocket(asyncChannel, accepted, guardHandler.stats)
+                }
+            }
+        )
+    }
+
+    func buildUpgradeResponse(
+        channel: any Channel,
+        upgradeRequest: HTTPRequestHead,
+        initialResponseHeaders: HTTPHeaders
+    ) -> EventLoopFuture<HTTPHeaders> {
+        switch handshake.evaluate(upgradeRequest, remote: channel.remoteAddress) {
+        case .refuse(let refusal):
+            outcome.value = .refused(refusal)
+            return channel.eventLoop.makeFailedFuture(refusal)
+        case .accept(let accepted):
+            outcome.value = .accepted(accepted)
+            return inner.buildUpgradeResponse(
+                channel: channel,
+                upgradeRequest: upgradeRequest,
+                initialResponseHeaders: initialResponseHeaders
+            )
+        }
+    }
+
+    func upgrade(channel: any Channel, upgradeRequest: HTTPRequestHead) -> EventLoopFuture<UpgradeChannel.Negotiated> {
+        inner.upgrade(channel: channel, upgradeRequest: upgradeRequest)
+    }
+}
