@@ -58,7 +58,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WSDevTests",
-            dependencies: ["WSDevKit"]
+            dependencies: ["WSDevKit", "wsdev"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -26,7 +26,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Port to listen on; 0 or 'auto' picks a free one.", valueName: "port"))
     var port: PortOption = .fixed(9998)
 
-    @Option(name: .customShort("H"), help: ArgumentHelp("Address to listen on. Default: localhost only (127.0.0.1 and ::1).", valueName: "host"))
+    @Option(name: [.customShort("H"), .long], help: ArgumentHelp("Address to listen on. Default: localhost only (127.0.0.1 and ::1).", valueName: "host"))
     var host: String?
 
     @Option(name: [.customShort("w"), .long], help: ArgumentHelp("Folder of WebSocket handlers (default ./handlers when it exists).", valueName: "dir"))

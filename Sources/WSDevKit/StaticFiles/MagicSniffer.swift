@@ -55,7 +55,7 @@ final class MagicSniffer: Sendable {
         if type.isEmpty || type == "application/x-empty" || type == "inode/x-empty" { return fallback }
         guard parts.count > 1, parts[1].hasPrefix("charset=") else { return type }
         switch parts[1].dropFirst("charset=".count) {
-        case "us-ascii", "utf-8": return type.hasPrefix("text/") || type.hasSuffix("json") ? type + "; charset=utf-8" : type
+        case "us-ascii", "utf-8": return type.hasPrefix("text/") ? type + "; charset=utf-8" : type
         case "binary", "unknown-8bit": return type
         case let other: return type + "; charset=" + other
         }

@@ -1,0 +1,129 @@
+import Foundation
+import XCTest
+
+/// The CLI contract: startup errors, defaults, signals, help.
+final class CommandLineTests: XCTestCase {
+    /// Runs wsdev to completion (bounded) and returns its exit status and output.
+    func run(_ arguments: [String], timeout: TimeInterval = 10) throws -> (status: Int32, output: String, seconds: TimeInterval) {
+        let process = Process()
+        process.executableURL = ServerProcess.binary
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let start = Date()
+        try process.run()
+        while process.isRunning, Date().timeIntervalSince(start) < timeout { usleep(5_000) }
+        let seconds = Date().timeIntervalSince(start)
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return (process.terminationStatus, output, seconds)
+    }
+
+    /// Holds a listening socket on 127.0.0.1, as another program would.
+    func occupyPort(_ wanted: Int = 0) throws -> (fd: Int32, port: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(wanted).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 8) == 0 else {
+            let code = errno
+            close(fd)
+            throw TCPConnection.Failure(description: "could not occupy port \(wanted) for the test (errno \(code))")
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
+    func testBusyPortFailsAtOnceWithAdvice() throws {
+        let site = try SiteFixture(files: ["index.html": "x"])
+        let (fd, port) = try occupyPort()
+        defer { close(fd) }
+        let result = try run(["serve", site.root.path, "--port", String(port)])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertLessThan(result.seconds, 5)
+        XCTAssertTrue(result.output.contains("port \(port)"), result.output)
+        XCTAssertTrue(result.output.contains("--port"), result.output)
+        XCTAssertFalse(result.output.contains("Ctrl-C stops"), "no banner without a listening socket")
+    }
+
+    func testDefaultPortIs9998() throws {
+        let site = try SiteFixture(files: ["index.html": "x"])
+        // Whether this test holds 9998 or something else already does, wsdev must name 9998.
+        let held = try? occupyPort(9998)
+        defer { if let held { close(held.fd) } }
+        let result = try run(["serve", site.root.path])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.output.contains("port 9998"), result.output)
+    }
+
+    func testMissingOrFileRootFailsWithAdvice() throws {
+        let missing = try run(["serve", "/nonexistent/wsdev-root", "--port", "0"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.output.contains("does not exist"), missing.output)
+        let site = try SiteFixture(files: ["file.txt": "x"])
+        let file = try run(["serve", site.root.appendingPathComponent("file.txt").path, "--port", "0"])
+        XCTAssertEqual(file.status, 1)
+        XCTAssertTrue(file.output.contains("is a file, not a folder"), file.output)
+    }
+
+    func testSigtermClosesWebSocketsWith1001AndExitsWithinASecond() throws {
+        for signal in [SIGTERM, SIGINT] {
+            let site = try SiteFixture(files: ["index.html": "x"])
+            let server = try ServerProcess(root: site.root.path)
+            let socket = try RawWebSocket.open(port: server.port)
+            try socket.send(text: "hello")
+            XCTAssertEqual(try socket.receiveMessage().text, "hello")
+            let stopped = server.stop(signal: signal)
+            XCTAssertEqual(stopped.status, 0, "signal \(signal)")
+            XCTAssertLessThan(stopped.seconds, 1.0, "signal \(signal)")
+            let close = try socket.receiveMessage()
+            XCTAssertEqual(close.opcode, RawWebSocket.close)
+            XCTAssertEqual(close.closeCode, 1001, "signal \(signal)")
+        }
+    }
+
+    func testDefaultHostIsLoopbackOnBothFamilies() throws {
+        let site = try SiteFixture(files: ["index.html": "both"])
+        let server = try ServerProcess(root: site.root.path, host: nil)
+        defer { _ = server.stop() }
+        XCTAssertTrue(server.log.contains("http://localhost:\(server.port)/"), server.log)
+        let v4 = try TCPConnection(port: server.port, host: "127.0.0.1")
+        try v4.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        XCTAssertEqual(try RawHTTP.read(from: v4).text, "both")
+        guard server.log.contains("[::1]") else {
+            throw XCTSkip("this machine has no IPv6 loopback")
+        }
+        let v6 = try TCPConnection(port: server.port, host: "::1")
+        try v6.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        XCTAssertEqual(try RawHTTP.read(from: v6).text, "both")
+    }
+
+    func testPywebsocketStyleFlagsAreAccepted() throws {
+        let site = try SiteFixture(files: ["index.html": "via -d"])
+        let viaD = try ServerProcess(commandLine: ["serve", "-d", site.root.path, "-p", "0", "-H", "127.0.0.1", "-w", site.root.path, "--quiet"])
+        defer { _ = viaD.stop() }
+        let reply = try RawHTTP.get("/", port: viaD.port)
+        XCTAssertEqual(reply.text, "via -d")
+        XCTAssertFalse(viaD.log.contains("GET / 200"), "--quiet prints no access log")
+    }
+
+    func testHelpAndVersion() throws {
+        let help = try run(["serve", "--help"])
+        XCTAssertEqual(help.status, 0)
+        for word in ["--port", "--host", "--document-root", "--handlers", "--no-reload", "--no-deflate", "--quiet", "Examples"] {
+            XCTAssertTrue(help.output.contains(word), "help lacks \(word)")
+        }
+        let version = try run(["--version"])
+        XCTAssertEqual(version.status, 0)
+        XCTAssertTrue(version.output.contains("0."), version.output)
+    }
+}
