@@ -11,6 +11,11 @@ struct Serve: AsyncParsableCommand {
               wsdev serve site -p 8080            another folder, another port
               wsdev serve -p 9998 -w handlers/    pywebsocket-style: port and handlers folder
               wsdev serve --host 0.0.0.0          reachable from other machines (off by default)
+              wsdev serve --lan --open            phones on the network too (URLs and a QR code), and a browser here
+              wsdev serve app --spa --coi         a single-page app that needs SharedArrayBuffer
+
+            Live reload: HTML pages get a small script; saving a file reloads the pages that
+            show it, and saving a stylesheet restyles them in place. --no-reload turns it off.
 
             Built-in endpoint: /echo echoes text and binary messages; "Goodbye" is echoed,
             then the server closes the connection normally.
@@ -35,8 +40,38 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Largest WebSocket message accepted, e.g. 16M, 512K, 65536; bigger ones close with 1009.", valueName: "size"))
     var maxMessage: ByteSize = ByteSize(bytes: 16 << 20)
 
-    @Flag(help: "Do not inject the live-reload script into HTML pages.")
+    @Flag(help: "No live reload: HTML pages are sent exactly as they are on disk, and files are not watched.")
     var noReload = false
+
+    @Flag(help: "Watch ROOT for live reload by polling every 250 ms instead of inotify (network and container file systems).")
+    var poll = false
+
+    @Flag(help: "Single-page app: a path with no file behind it, asked for as HTML, gets /index.html.")
+    var spa = false
+
+    @Option(help: ArgumentHelp("Add this header to every HTTP answer, e.g. 'X-Frame-Options: DENY' (repeatable).", valueName: "Name: value"))
+    var header: [String] = []
+
+    @Flag(help: "Allow cross-origin requests: Access-Control-Allow-Origin: * on every answer, and OPTIONS preflights answered.")
+    var cors = false
+
+    @Flag(help: "Cross-origin isolation, for SharedArrayBuffer and wasm threads: COOP same-origin and COEP require-corp headers.")
+    var coi = false
+
+    @Flag(help: "Open the default browser on the page once the server listens (xdg-open, or open on macOS).")
+    var open = false
+
+    @Flag(help: "Listen on every network interface and print each network URL with a QR code for phones (default: localhost only).")
+    var lan = false
+
+    @Option(help: ArgumentHelp("Also let pages from this origin open WebSockets here, e.g. https://example.com (repeatable).", valueName: "origin"))
+    var origin: [String] = []
+
+    @Flag(help: "Let pages from any site open WebSockets here (off by default: only this server's, localhost and file:// pages may).")
+    var allowAnyOrigin = false
+
+    @Flag(help: "Do not provide the built-in /echo and /chat endpoints.")
+    var noBuiltins = false
 
     @Flag(help: "Do not negotiate permessage-deflate compression on WebSockets.")
     var noDeflate = false
@@ -48,10 +83,19 @@ struct Serve: AsyncParsableCommand {
         if let root, let documentRoot, root != documentRoot {
             throw ValidationError("Give the folder once: either as ROOT ('\(root)') or with --document-root ('\(documentRoot)').")
         }
+        if lan, let host {
+            throw ValidationError("--lan listens on every interface and --host \(host) on one address: pick one (drop --host to use --lan, or drop --lan).")
+        }
+        if noReload, poll {
+            throw ValidationError("--poll chooses how live reload watches files, and --no-reload turns live reload off: pick one.")
+        }
+        for line in header {
+            do { _ = try CustomHeader(parsing: line) } catch { throw ValidationError(error.description) }
+        }
     }
 
     func run() async throws {
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             root: root ?? documentRoot ?? "public",
             host: host,
             port: port.number,
@@ -61,11 +105,17 @@ struct Serve: AsyncParsableCommand {
             quiet: quiet,
             maxMessageBytes: maxMessage.bytes
         )
+        configuration.origins = OriginPolicy(allowed: origin, allowAny: allowAnyOrigin)
+        configuration.builtins = !noBuiltins
+        configuration.poll = poll
+        configuration.spa = spa
+        configuration.headers = header.compactMap { try? CustomHeader(parsing: $0) }
+        configuration.cors = cors
+        configuration.crossOriginIsolation = coi
+        configuration.openBrowser = open
+        configuration.lan = lan
         do {
             let server = try WSDevServer(configuration: configuration)
-            if handlers != nil {
-                Console.write("note: --handlers is accepted, but script handlers are not built yet; only built-in endpoints run.\n", toError: true)
-            }
             try await server.run()
         } catch let error as StartupError {
             Console.write("wsdev: error: \(error)\n", toError: true)

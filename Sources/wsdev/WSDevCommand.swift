@@ -12,7 +12,7 @@ struct WSDevCommand: AsyncParsableCommand {
             ws://localhost:9998/echo (and any other endpoint listed at startup) on the same port.
             """,
         version: WSDev.version,
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, BenchCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -1,23 +1,40 @@
 import Synchronization
 
-/// Path → endpoint. Guarded so the handlers directory can change it while connections come in.
+/// Path → endpoint, in two layers: handler files override built-ins with the same path.
+/// Guarded, because the handlers folder changes while connections come in.
 public final class EndpointTable: Sendable {
-    private let entries: Mutex<[String: any WebSocketEndpoint]>
+    private struct Layers {
+        var builtins: [String: any WebSocketEndpoint]
+        var handlers: [String: any WebSocketEndpoint] = [:]
+    }
 
-    public init(_ entries: [String: any WebSocketEndpoint] = [:]) {
-        self.entries = Mutex(entries)
+    private let layers: Mutex<Layers>
+
+    public init(_ builtins: [String: any WebSocketEndpoint] = [:]) {
+        self.layers = Mutex(Layers(builtins: builtins))
     }
 
     public func endpoint(at path: some StringProtocol) -> (any WebSocketEndpoint)? {
-        entries.withLock { $0[String(path)] }
+        let path = String(path)
+        return layers.withLock { $0.handlers[path] ?? $0.builtins[path] }
     }
 
+    /// Adds (or with nil removes) a built-in endpoint.
     public func set(_ endpoint: (any WebSocketEndpoint)?, at path: String) {
-        entries.withLock { $0[path] = endpoint }
+        layers.withLock { $0.builtins[path] = endpoint }
     }
 
-    /// Sorted, for banners and error messages.
+    /// Replaces every handler endpoint at once, so a rescan is never seen half done.
+    func replaceHandlers(_ handlers: [String: any WebSocketEndpoint]) {
+        layers.withLock { $0.handlers = handlers }
+    }
+
+    /// Sorted, for banners and error messages; reserved `/__wsdev/` paths are not listed.
     public var listing: [(path: String, summary: String)] {
-        entries.withLock { $0.map { ($0.key, $0.value.summary) } }.sorted { $0.path < $1.path }
+        layers.withLock { layers in
+            layers.builtins.merging(layers.handlers) { $1 }.map { ($0.key, $0.value.summary) }
+        }
+        .filter { !$0.path.hasPrefix("/__wsdev/") }
+        .sorted { $0.path < $1.path }
     }
 }

@@ -1,17 +1,35 @@
 import Logging
 import WSCore
 
-/// Something that answers WebSocket connections on a path: a built-in, or (later) a handler file.
+/// Something that answers WebSocket connections on a path: a built-in or a handler file.
 public protocol WebSocketEndpoint: Sendable {
-    /// Shown in the banner next to the URL, e.g. "built-in echo".
+    /// Shown in the banner next to the URL, e.g. "built-in echo" or "handlers/count.sh".
     var summary: String { get }
-    /// Picks one of the client's offered subprotocols, or nil for none. Built-ins take the first.
-    func selectSubprotocol(from offered: [String]) -> String?
+    /// Decides the handshake once the generic RFC 6455 checks have passed: which of the offered
+    /// subprotocols to select, or why to refuse. Built-ins take the first offered protocol.
+    func admit(_ request: ConnectionInfo) async -> Admission
     func serve(_ connection: WebSocketConnection) async throws
 }
 
 extension WebSocketEndpoint {
-    public func selectSubprotocol(from offered: [String]) -> String? { offered.first }
+    public func admit(_ request: ConnectionInfo) async -> Admission {
+        .accept(subprotocol: request.offeredSubprotocols.first)
+    }
+}
+
+/// An endpoint's answer to a handshake.
+public enum Admission: Sendable {
+    case accept(subprotocol: String?)
+    case refuse(UpgradeRefusal)
+
+    /// The first offered protocol the endpoint supports; a refusal that names both lists when none fits.
+    public static func select(from offered: [String], supported: [String], path: String) -> Admission {
+        guard !offered.isEmpty else { return .accept(subprotocol: nil) }
+        if let match = offered.first(where: supported.contains) { return .accept(subprotocol: match) }
+        return .refuse(.badRequest(
+            "\(path) supports the subprotocols \(supported.joined(separator: ", ")), but the client offered \(offered.joined(separator: ", ")). "
+                + "Change the protocols passed to new WebSocket(url, protocols), or the endpoint's list."))
+    }
 }
 
 /// One open connection as an endpoint sees it.

@@ -1,6 +1,8 @@
 /// The startup text: where to point the browser, what is served, which sockets exist.
 enum Banner {
-    static func text(root: String, hosts: [String], port: Int, endpoints: [(path: String, summary: String)], loopbackDefault: Bool) -> String {
+    static func text(
+        root: String, hosts: [String], port: Int, endpoints: [(path: String, summary: String)], loopbackDefault: Bool, notes: [String] = []
+    ) -> String {
         let display = loopbackDefault ? "localhost" : (hosts.first.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "localhost")
         var lines = ["wsdev \(WSDev.version) serving \(root)"]
         let bound = hosts.map { $0.contains(":") ? "[\($0)]" : $0 }.joined(separator: " and ")
@@ -12,12 +14,20 @@ enum Banner {
             lines.append("  no WebSocket endpoints")
         } else {
             lines.append("  WebSocket endpoints:")
-            let width = endpoints.map { "ws://\(display):\(port)\($0.path)".count }.max() ?? 0
-            for endpoint in endpoints {
+            // A handler answers at /count and /count.sh; list it once.
+            let shown = endpoints.filter { endpoint in
+                let name = endpoint.path.split(separator: "/").last ?? ""
+                guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return true }
+                let bare = String(endpoint.path.dropLast(name.distance(from: dot, to: name.endIndex)))
+                return !endpoints.contains { $0.path == bare && $0.summary == endpoint.summary }
+            }
+            let width = shown.map { "ws://\(display):\(port)\($0.path)".count }.max() ?? 0
+            for endpoint in shown {
                 let url = "ws://\(display):\(port)\(endpoint.path)"
                 lines.append("    " + url + String(repeating: " ", count: width - url.count + 2) + endpoint.summary)
             }
         }
+        lines += notes
         lines.append("  Ctrl-C stops the server.")
         return lines.joined(separator: "\n") + "\n"
     }

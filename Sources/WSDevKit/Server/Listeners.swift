@@ -8,7 +8,8 @@ import ServiceLifecycle
 struct Listeners: Service {
     let hosts: [String]
     let port: Int
-    /// Hosts whose absence is survivable, e.g. `::1` on a machine without IPv6.
+    /// Hosts whose absence is survivable, e.g. `::1` on a machine without IPv6, or `0.0.0.0` when
+    /// a dual-stack `::` already took IPv4 too.
     let optionalHosts: Set<String>
     let childChannel: UpgradeChannel
     let logger: Logger
@@ -18,14 +19,17 @@ struct Listeners: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var port = self.port
             var bound: [String] = []
+            var skipped: StartupError?
             for host in hosts {
                 do {
                     port = try await start(host: host, port: port, in: &group)
                     bound.append(host)
-                } catch StartupError.addressUnavailable(let host, _) where optionalHosts.contains(host) && !bound.isEmpty {
-                    logger.debug("\(host) is not available on this machine; listening on \(bound.joined(separator: ", ")) only")
+                } catch let error as StartupError where optionalHosts.contains(host) && Self.survivable(error, bound: bound) {
+                    logger.debug("not listening on \(host): \(error)")
+                    skipped = skipped ?? error
                 }
             }
+            if bound.isEmpty, let skipped { throw skipped }
             onReady(bound, port)
             try await group.waitForAll()
         }
@@ -48,13 +52,24 @@ struct Listeners: Service {
                 try await server.run()
             } catch {
                 let startup = Self.explain(error, host: host, port: port)
-                signal.yield(.failure(startup))
+                // Before listening, `start` hands the failure to `run`, which decides whether it is
+                // fatal; only a failure after that (the stream is finished) ends the group.
+                if case .terminated = signal.yield(.failure(startup)) { throw startup }
                 signal.finish()
-                throw startup
             }
         }
         for await result in ready { return try result.get() }
         throw StartupError.bindFailed(host: host, port: port, reason: "the server stopped before it was listening")
+    }
+
+    /// An optional host may be missing (no IPv6 here), or already covered: on Linux `::` is
+    /// dual-stack, so `0.0.0.0` on the same port then reports it in use.
+    static func survivable(_ error: StartupError, bound: [String]) -> Bool {
+        switch error {
+        case .addressUnavailable: return true
+        case .portInUse(let host, _): return host == "0.0.0.0" && bound.contains("::")
+        default: return false
+        }
     }
 
     static func explain(_ error: any Error, host: String, port: Int) -> any Error {

@@ -14,6 +14,24 @@ public struct ServerConfiguration: Sendable {
     public var quiet: Bool
     /// Largest WebSocket message accepted; a bigger one closes the connection with 1009.
     public var maxMessageBytes: Int
+    /// Which web pages may open WebSockets here (`--origin`, `--allow-any-origin`).
+    public var origins = OriginPolicy()
+    /// `/echo` and `/chat`; off with `--no-builtins`.
+    public var builtins = true
+    /// `--poll`: live reload compares the tree periodically instead of using inotify.
+    public var poll = false
+    /// `--spa`: a path with nothing behind it, asked for as HTML, gets `/index.html`.
+    public var spa = false
+    /// `--header 'Name: value'`, added to every HTTP answer.
+    public var headers: [CustomHeader] = []
+    /// `--cors`: `Access-Control-Allow-Origin: *` and answered preflights.
+    public var cors = false
+    /// `--coi`: the cross-origin-isolation headers (COOP same-origin, COEP require-corp).
+    public var crossOriginIsolation = false
+    /// `--open`: open the default browser once listening.
+    public var openBrowser = false
+    /// `--lan`: listen on every interface and print the network URLs with a QR code.
+    public var lan = false
 
     public init(
         root: String = "public",
@@ -37,6 +55,8 @@ public struct ServerConfiguration: Sendable {
 
     /// The hosts to listen on, in bind order.
     var bindHosts: [String] {
+        // "::" first: where it is dual-stack it also takes IPv4, and 0.0.0.0 is then redundant.
+        if lan { return ["::", "0.0.0.0"] }
         switch host {
         case nil, "localhost": return ["127.0.0.1", "::1"]
         case let host?: return [host]

@@ -6,6 +6,8 @@ public enum StartupError: Error, CustomStringConvertible, Equatable {
     case rootMissing(String)
     case rootNotDirectory(String)
     case bindFailed(host: String, port: Int, reason: String)
+    case handlersMissing(String)
+    case handlersNotDirectory(String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,10 @@ public enum StartupError: Error, CustomStringConvertible, Equatable {
         case .rootNotDirectory(let path):
             return "document root '\(path)' is a file, not a folder. "
                 + "Name the folder that holds it: wsdev serve path/to/site"
+        case .handlersMissing(let path):
+            return "handlers folder '\(path)' does not exist. Create it (mkdir -p \(path)) or name the folder that holds your handlers: --handlers path/to/handlers"
+        case .handlersNotDirectory(let path):
+            return "--handlers '\(path)' is a file, not a folder. Name the folder that holds the handler files"
         case .bindFailed(let host, let port, let reason):
             return "cannot listen on \(host) port \(port): \(reason). Try another --port or --host"
         }

@@ -15,28 +15,45 @@ public struct WSDevServer: Sendable {
     let registry = SessionRegistry()
     let accessLog: Logger
     let libraryLog: Logger
+    let handlers: HandlerDirectory?
+    /// nil with `--no-reload`.
+    let liveReload: LiveReload?
 
     public init(configuration: ServerConfiguration) throws(StartupError) {
         self.configuration = configuration
         self.root = try DocumentRoot(path: configuration.root)
-        self.endpoints = EndpointTable(["/echo": EchoEndpoint()])
+        self.endpoints = EndpointTable(configuration.builtins ? ["/echo": EchoEndpoint(), "/chat": ChatEndpoint()] : [:])
         self.accessLog = Logger(label: "wsdev") { _ in
-            ConsoleLogHandler(level: configuration.quiet ? .warning : .info)
+            ConsoleLogHandler(level: configuration.quiet ? .notice : .info)
         }
         self.libraryLog = Logger(label: "wsdev.library") { _ in
             ConsoleLogHandler(level: ProcessInfo.processInfo.environment["WSDEV_DEBUG"] == nil ? .error : .trace, prefix: "[library] ")
         }
+        self.handlers = try Self.handlerDirectory(configuration.handlersDirectory, table: endpoints, log: accessLog)
+        self.liveReload = configuration.liveReload ? LiveReload(root: root, poll: configuration.poll, log: accessLog) : nil
+        if let liveReload { endpoints.set(liveReload.endpoint, at: ReloadScript.path) }
+    }
+
+    /// `--handlers DIR`, or `./handlers` when it exists, as pywebsocket users expect.
+    private static func handlerDirectory(_ path: String?, table: EndpointTable, log: Logger) throws(StartupError) -> HandlerDirectory? {
+        if let path { return try HandlerDirectory(path: path, table: table, log: log) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: "handlers", isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
+        return try HandlerDirectory(path: "handlers", table: table, log: log)
     }
 
     /// Runs until SIGINT or SIGTERM; throws `StartupError` when it cannot listen.
     public func run(onReady: @escaping @Sendable (_ port: Int) -> Void = { _ in }) async throws {
         let maxMessage = configuration.maxMessageBytes
-        let router = RequestRouter(statics: StaticResponder(root: root, sniffer: MagicSniffer()), endpoints: endpoints, accessLog: accessLog)
+        let router = RequestRouter(
+            statics: StaticResponder(root: root, sniffer: MagicSniffer(), injector: liveReload?.injector, spa: configuration.spa),
+            endpoints: endpoints, accessLog: accessLog,
+            devHeaders: DevHeaders(custom: configuration.headers, cors: configuration.cors, coi: configuration.crossOriginIsolation))
         let extensions: [any WebSocketExtensionBuilder] = configuration.deflate
             ? [WebSocketExtensionFactory.perMessageDeflate(maxDecompressedFrameSize: maxMessage).build()] : []
         let channel = UpgradeChannel(
             responder: { request, writer, channel in try await router.respond(to: request, writer: writer, channel: channel) },
-            handshake: Handshake(endpoints: endpoints, extensions: extensions),
+            handshake: Handshake(endpoints: endpoints, extensions: extensions, origins: configuration.origins),
             sessions: SessionRunner(registry: registry, maxMessageBytes: maxMessage, accessLog: accessLog, libraryLog: libraryLog),
             maxFrameSize: maxMessage,
             accessLog: accessLog
@@ -44,23 +61,41 @@ public struct WSDevServer: Sendable {
         let rootPath = root.path.isEmpty ? "/" : root.path
         let endpoints = self.endpoints
         let loopback = configuration.isLoopbackDefault
+        let configuration = self.configuration
+        let reloadNote = liveReload.map { _ in
+            "  live reload\(configuration.poll ? " (polling)" : ""): pages reload when their files change; --no-reload turns it off"
+        }
         let listeners = Listeners(
             hosts: configuration.bindHosts,
             port: configuration.port,
-            optionalHosts: loopback ? ["::1"] : [],
+            optionalHosts: configuration.lan ? ["::", "0.0.0.0"] : loopback ? ["::1"] : [],
             childChannel: channel,
             logger: libraryLog
         ) { hosts, port in
-            Console.write(Banner.text(root: rootPath, hosts: hosts, port: port, endpoints: endpoints.listing, loopbackDefault: loopback))
+            let notes = (reloadNote.map { [$0] } ?? []) + (configuration.lan ? LANBanner.lines(port: port) : [])
+            Console.write(Banner.text(root: rootPath, hosts: hosts, port: port, endpoints: endpoints.listing, loopbackDefault: loopback, notes: notes))
+            if configuration.openBrowser { BrowserLauncher.open(Self.localURL(configuration, port: port)) }
             onReady(port)
         }
-        let group = ServiceGroup(configuration: .init(services: [listeners], gracefulShutdownSignals: [], logger: libraryLog))
+        // Watching starts here, before the banner, so no edit made after it is missed.
+        let reloads = liveReload.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0.start(), successTerminationBehavior: .ignore) }
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: listeners)] + (reloads.map { [$0] } ?? []), gracefulShutdownSignals: [], logger: libraryLog))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             tasks.addTask { await stopOnSignal(group) }
+            if let handlers { tasks.addTask { await handlers.watch() } }
             try await tasks.next()
             tasks.cancelAll()
         }
+    }
+
+    /// Where `--open` points the browser: localhost unless one address was chosen.
+    private static func localURL(_ configuration: ServerConfiguration, port: Int) -> String {
+        guard let host = configuration.host, !configuration.isLoopbackDefault, !["0.0.0.0", "::"].contains(host) else {
+            return "http://localhost:\(port)/"
+        }
+        return "http://\(host.contains(":") ? "[\(host)]" : host):\(port)/"
     }
 
     /// SIGINT/SIGTERM: 1001 to every WebSocket, let in-flight responses finish, be gone within a second.

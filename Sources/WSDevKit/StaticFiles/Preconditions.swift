@@ -6,15 +6,20 @@ struct Preconditions {
 
     /// True when the client's cached copy is current, so a 304 is the answer.
     func notModified(_ file: FileInfo) -> Bool {
+        notModified(etag: file.etag, modifiedSeconds: file.modifiedSeconds)
+    }
+
+    /// The same, for a representation with validators of its own (a page with the reload script).
+    func notModified(etag: String, modifiedSeconds: Int) -> Bool {
         if let ifNoneMatch {
             // If-None-Match takes precedence; weak comparison.
             return ifNoneMatch.split(separator: ",").contains { tag in
                 let tag = tag.trimmingCharacters(in: .whitespaces)
-                return tag == "*" || Self.opaque(tag) == Self.opaque(file.etag)
+                return tag == "*" || Self.opaque(tag) == Self.opaque(etag)
             }
         }
         if let ifModifiedSince, let since = HTTPDate.seconds(from: ifModifiedSince) {
-            return file.modifiedSeconds <= since
+            return modifiedSeconds <= since
         }
         return false
     }

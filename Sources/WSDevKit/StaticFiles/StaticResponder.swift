@@ -3,12 +3,19 @@ import HummingbirdCore
 import NIOCore
 import _NIOFileSystem
 
-/// GET and HEAD for files under the document root: validators, ranges, media types, listings.
+/// GET and HEAD for files under the document root: validators, ranges, media types, listings,
+/// and the live-reload script in every HTML answer.
 struct StaticResponder: Sendable {
     let root: DocumentRoot
     let sniffer: MagicSniffer
+    /// Puts the live-reload script into HTML answers; nil with `--no-reload` (files go out as they are).
+    var injector: ScriptInjector?
+    /// `--spa`: a path with nothing behind it, asked for as HTML, gets `/index.html`.
+    var spa = false
     /// Files up to this size are read in one piece; larger ones stream in chunks of this size.
     let chunkSize = 256 * 1024
+    /// HTML files larger than this are sent as they are: the script would mean holding them in memory.
+    let largestInjected = 16 << 20
 
     func respond(to request: Request) async -> Response {
         guard request.method == .get || request.method == .head else {
@@ -20,7 +27,10 @@ struct StaticResponder: Sendable {
         let path = target.prefix { $0 != "?" }
         switch root.resolve(urlPath: path) {
         case .notFound:
-            return ErrorPage.response(.notFound, "Nothing at \(path) in the document root.")
+            if spa, request.headers[.accept]?.contains("text/html") == true, case .file(let index) = root.resolve(urlPath: "/index.html") {
+                return await serve(index, request: request)
+            }
+            return page(.notFound, html: ErrorPage.html(.notFound, "Nothing at \(path) in the document root."), request: request)
         case .forbidden:
             return ErrorPage.response(.forbidden, "\(path) leads outside the document root, so it is not served.")
         case .file(let file):
@@ -34,15 +44,25 @@ struct StaticResponder: Sendable {
             if case .file(let index) = root.resolve(urlPath: path + "index.html") {
                 return await serve(index, request: request)
             }
-            let html = DirectoryListing.html(directory: directory, urlPath: String(path))
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
-                body: request.method == .head ? .init() : .init(byteBuffer: ByteBuffer(string: html)))
+            return page(.ok, html: DirectoryListing.html(directory: directory, urlPath: String(path)), request: request)
         }
     }
 
+    /// A page made here (listing, error), with the reload script when live reload is on, so
+    /// that creating the missing file or folder reloads it.
+    private func page(_ status: HTTPResponse.Status, html: String, request: Request) -> Response {
+        let body = ByteBuffer(string: injector?.inject(into: html) ?? html)
+        return Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache", .contentLength: String(body.readableBytes)],
+            body: request.method == .head ? .init() : .init(byteBuffer: body))
+    }
+
     private func serve(_ file: FileInfo, request: Request) async -> Response {
+        let type = await mediaType(of: file)
+        if let injector, type.hasPrefix("text/html"), file.size <= largestInjected {
+            return await serveInjected(file, type: type, request: request, injector: injector)
+        }
         var headers: HTTPFields = [
             .eTag: file.etag,
             .lastModified: HTTPDate.string(from: file.modifiedSeconds),
@@ -56,7 +76,7 @@ struct StaticResponder: Sendable {
         if preconditions.notModified(file) {
             return Response(status: .notModified, headers: headers)
         }
-        headers[.contentType] = await mediaType(of: file)
+        headers[.contentType] = type
 
         var range = 0..<file.size
         var status = HTTPResponse.Status.ok
@@ -80,6 +100,38 @@ struct StaticResponder: Sendable {
             return Response(status: status, headers: headers)
         }
         return Response(status: status, headers: headers, body: body(file.path, range: range))
+    }
+
+    /// An HTML file with the reload script. Range requests get the whole page (`Accept-Ranges: none`):
+    /// the page is rebuilt per request, and browsers never ask for part of one.
+    private func serveInjected(_ file: FileInfo, type: String, request: Request, injector: ScriptInjector) async -> Response {
+        let etag = injector.etag(for: file.etag)
+        let modified = injector.lastModified(for: file.modifiedSeconds)
+        var headers: HTTPFields = [
+            .eTag: etag,
+            .lastModified: HTTPDate.string(from: modified),
+            .cacheControl: "no-cache",
+            .acceptRanges: "none",
+        ]
+        let preconditions = Preconditions(
+            ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince], ifRange: nil)
+        if preconditions.notModified(etag: etag, modifiedSeconds: modified) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = type
+        if request.method == .head {
+            headers[.contentLength] = String(file.size + injector.addedBytes)
+            return Response(status: .ok, headers: headers)
+        }
+        let limit = largestInjected
+        guard let buffer = try? await FileSystem.shared.withFileHandle(forReadingAt: FilePath(file.path), execute: { handle in
+            try await handle.readToEnd(maximumSizeAllowed: .bytes(Int64(limit)))
+        }) else {
+            return ErrorPage.response(.notFound, "\(file.path.split(separator: "/").last ?? "") changed while it was being read. Reload the page.")
+        }
+        let page = injector.inject(into: Array(buffer.readableBytesView))
+        headers[.contentLength] = String(page.count)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: page)))
     }
 
     private func mediaType(of file: FileInfo) async -> String {

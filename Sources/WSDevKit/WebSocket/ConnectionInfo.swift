@@ -10,10 +10,15 @@ public struct ConnectionInfo: Sendable {
     public let headers: HTTPFields
     public let remoteAddress: String
     public let remotePort: Int
+    /// The Host header (HTTP/2 calls it :authority), e.g. "localhost:9998".
+    public let authority: String?
+    /// The server port this connection arrived on.
+    public let localPort: Int
     public let offeredSubprotocols: [String]
-    public let subprotocol: String?
+    /// Selected by the endpoint's `admit`; nil until then, or when none was offered.
+    public internal(set) var subprotocol: String?
 
-    init(id: Int, request: HTTPRequest, remote: SocketAddress?, offered: [String], subprotocol: String?) {
+    init(id: Int, request: HTTPRequest, remote: SocketAddress?, local: SocketAddress?, offered: [String], subprotocol: String? = nil) {
         self.id = id
         let target = request.path ?? "/"
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
@@ -22,6 +27,8 @@ public struct ConnectionInfo: Sendable {
         self.headers = request.headerFields
         self.remoteAddress = remote?.ipAddress ?? "unknown"
         self.remotePort = remote?.port ?? 0
+        self.authority = request.authority
+        self.localPort = local?.port ?? 0
         self.offeredSubprotocols = offered
         self.subprotocol = subprotocol
     }

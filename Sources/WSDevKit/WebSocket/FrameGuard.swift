@@ -56,8 +56,11 @@ final class FrameGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 return
             }
             closeSent = true
-            var payload = frame.data
-            stats.serverClosed(code: payload.readInteger(as: UInt16.self))
+            // A close written after the peer vanished never arrives; the log should say 1006.
+            if context.channel.isActive {
+                var payload = frame.data
+                stats.serverClosed(code: payload.readInteger(as: UInt16.self))
+            }
         case .text, .binary, .continuation:
             if frame.fin { stats.countOut() }
         default:

@@ -6,7 +6,8 @@ import NIOHTTPTypesHTTP1
 import Synchronization
 import WSCore
 
-/// Decides, from the opening request alone, whether a WebSocket handshake is accepted (RFC 6455 §4.2.1).
+/// Decides whether a WebSocket handshake is accepted (RFC 6455 §4.2.1): first the checks every
+/// handshake must pass, then the origin policy, then the endpoint's own admission.
 final class Handshake: Sendable {
     struct Accepted: Sendable {
         let endpoint: any WebSocketEndpoint
@@ -23,34 +24,36 @@ final class Handshake: Sendable {
 
     let endpoints: EndpointTable
     let extensions: [any WebSocketExtensionBuilder]
+    let origins: OriginPolicy
     private let nextID = Atomic<Int>(0)
+    /// wsdev's own connections (live reload) count down from -1, so users' sockets are #1, #2…
+    private let nextReservedID = Atomic<Int>(0)
 
-    init(endpoints: EndpointTable, extensions: [any WebSocketExtensionBuilder]) {
+    init(endpoints: EndpointTable, extensions: [any WebSocketExtensionBuilder], origins: OriginPolicy) {
         self.endpoints = endpoints
         self.extensions = extensions
+        self.origins = origins
     }
 
-    func evaluate(_ head: HTTPRequestHead, remote: SocketAddress?) -> Decision {
-        guard let request = try? HTTPRequest(head, secure: false, splitCookie: false) else {
-            return .refuse(.badRequest("The WebSocket handshake request could not be read. Check the client's headers."))
+    func evaluate(_ head: HTTPRequestHead, remote: SocketAddress?, local: SocketAddress?) async -> Decision {
+        let checked: (request: HTTPRequest, endpoint: any WebSocketEndpoint)
+        switch check(head) {
+        case .failure(let refusal): return .refuse(refusal)
+        case .success(let passed): checked = passed
         }
-        guard request.method == .get else {
-            return .refuse(.badRequest("WebSocket handshakes must use GET, not \(request.method.rawValue)."))
+        let request = checked.request
+        if let refusal = origins.check(origin: request.headerFields[.origin], host: request.authority) {
+            return .refuse(refusal)
         }
-        let path = String((request.path ?? "/").prefix { $0 != "?" })
-        guard let endpoint = endpoints.endpoint(at: path) else {
-            return .refuse(.notFound(path: path, known: endpoints.listing.map(\.path)))
+        let id = ReservedPaths.contains(request.path ?? "")
+            ? nextReservedID.subtract(1, ordering: .relaxed).newValue : nextID.add(1, ordering: .relaxed).newValue
+        var info = ConnectionInfo(id: id, request: request, remote: remote, local: local, offered: Subprotocols.offered(in: request.headerFields))
+        switch await checked.endpoint.admit(info) {
+        case .refuse(let refusal):
+            return .refuse(refusal)
+        case .accept(let subprotocol):
+            info.subprotocol = subprotocol
         }
-        let keys = request.headerFields[values: .secWebSocketKey]
-        guard keys.count == 1, let key = Data(base64Encoded: keys[0]), key.count == 16 else {
-            return .refuse(.badRequest("Sec-WebSocket-Key is missing or not 16 base64-encoded bytes (RFC 6455 §4.1). Use a WebSocket client library."))
-        }
-        let versions = request.headerFields[values: .secWebSocketVersion]
-        guard versions == ["13"] else {
-            return .refuse(.unsupportedVersion(versions.first))
-        }
-        let offered = Subprotocols.offered(in: request.headerFields)
-        let selected = endpoint.selectSubprotocol(from: offered)
         var headers: HTTPFields = [:]
         let negotiated: [any WebSocketExtension]
         do {
@@ -58,9 +61,30 @@ final class Handshake: Sendable {
         } catch {
             return .refuse(.badRequest("Sec-WebSocket-Extensions could not be negotiated (\(error)). Offer permessage-deflate with valid parameters, or none."))
         }
-        if let selected { headers[.secWebSocketProtocol] = selected }
-        let id = nextID.add(1, ordering: .relaxed).newValue
-        let info = ConnectionInfo(id: id, request: request, remote: remote, offered: offered, subprotocol: selected)
-        return .accept(Accepted(endpoint: endpoint, info: info, extensions: negotiated, responseHeaders: headers))
+        if let subprotocol = info.subprotocol { headers[.secWebSocketProtocol] = subprotocol }
+        return .accept(Accepted(endpoint: checked.endpoint, info: info, extensions: negotiated, responseHeaders: headers))
+    }
+
+    /// The rules every handshake must pass, whatever the endpoint.
+    private func check(_ head: HTTPRequestHead) -> Result<(request: HTTPRequest, endpoint: any WebSocketEndpoint), UpgradeRefusal> {
+        guard let request = try? HTTPRequest(head, secure: false, splitCookie: false) else {
+            return .failure(.badRequest("The WebSocket handshake request could not be read. Check the client's headers."))
+        }
+        guard request.method == .get else {
+            return .failure(.badRequest("WebSocket handshakes must use GET, not \(request.method.rawValue)."))
+        }
+        let path = String((request.path ?? "/").prefix { $0 != "?" })
+        guard let endpoint = endpoints.endpoint(at: path) else {
+            return .failure(.notFound(path: path, known: endpoints.listing.map(\.path)))
+        }
+        let keys = request.headerFields[values: .secWebSocketKey]
+        guard keys.count == 1, let key = Data(base64Encoded: keys[0]), key.count == 16 else {
+            return .failure(.badRequest("Sec-WebSocket-Key is missing or not 16 base64-encoded bytes (RFC 6455 §4.1). Use a WebSocket client library."))
+        }
+        let versions = request.headerFields[values: .secWebSocketVersion]
+        guard versions == ["13"] else {
+            return .failure(.unsupportedVersion(versions.first))
+        }
+        return .success((request, endpoint))
     }
 }

@@ -23,7 +23,9 @@ struct SessionRunner: Sendable {
         var details = ""
         if let subprotocol = info.subprotocol { details += " protocol=\(subprotocol)" }
         if !accepted.extensions.isEmpty { details += " " + accepted.extensions.map(\.name).joined(separator: ",") }
-        accessLog.info("WS   \(info.path) #\(info.id) open from \(info.remoteAddress):\(info.remotePort)\(details)")
+        // wsdev's own sockets (live reload) would fill the log with a line per page load.
+        let level: Logger.Level = ReservedPaths.contains(info.path) ? .debug : .info
+        accessLog.log(level: level, "WS   \(info.path) #\(info.id) open from \(info.remoteAddress):\(info.remotePort)\(details)")
 
         let configuration = WebSocketHandler.Configuration(
             extensions: accepted.extensions,
@@ -33,6 +35,7 @@ struct SessionRunner: Sendable {
             maxFrameSize: maxMessageBytes
         )
         let connectionLog = libraryLog
+        let endpointLog = accessLog
         let maxMessage = maxMessageBytes
         do {
             _ = try await WebSocketHandler.handle(
@@ -42,7 +45,7 @@ struct SessionRunner: Sendable {
                 context: Context(logger: connectionLog)
             ) { inbound, outbound, context in
                 try await accepted.endpoint.serve(
-                    WebSocketConnection(inbound: inbound, outbound: outbound, info: info, logger: context.logger, maxMessageBytes: maxMessage)
+                    WebSocketConnection(inbound: inbound, outbound: outbound, info: info, logger: endpointLog, maxMessageBytes: maxMessage)
                 )
             }
         } catch {
@@ -51,8 +54,8 @@ struct SessionRunner: Sendable {
         if let violation = stats.violation {
             accessLog.warning("WS   \(info.path) #\(info.id) closed: \(violation)")
         }
-        accessLog.info(
-            "WS   \(info.path) #\(info.id) closed \(stats.closeSummary) after \((ContinuousClock.now - started).logText), \(stats.received) in / \(stats.sent) out"
+        accessLog.log(
+            level: level, "WS   \(info.path) #\(info.id) closed \(stats.closeSummary) after \((ContinuousClock.now - started).logText), \(stats.received) in / \(stats.sent) out"
         )
     }
 }

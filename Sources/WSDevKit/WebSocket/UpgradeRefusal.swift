@@ -2,13 +2,19 @@ import HTTPTypes
 
 /// A WebSocket handshake we decline, answered with a real HTTP status and a body that says why,
 /// never with a dropped connection.
-struct UpgradeRefusal: Error, Sendable, Equatable {
-    let status: HTTPResponse.Status
+public struct UpgradeRefusal: Error, Sendable, Equatable {
+    public let status: HTTPResponse.Status
     /// One sentence for the page and the log: what happened and what to do.
-    let message: String
-    var extraHeaders: HTTPFields = [:]
+    public let message: String
+    public var extraHeaders: HTTPFields = [:]
 
-    static func badRequest(_ message: String) -> Self { .init(status: .badRequest, message: message) }
+    public init(status: HTTPResponse.Status, message: String, extraHeaders: HTTPFields = [:]) {
+        self.status = status
+        self.message = message
+        self.extraHeaders = extraHeaders
+    }
+
+    public static func badRequest(_ message: String) -> Self { .init(status: .badRequest, message: message) }
 
     static func notFound(path: String, known: [String]) -> Self {
         let list = known.isEmpty ? "none (started with --no-builtins and no handlers?)" : known.joined(separator: ", ")

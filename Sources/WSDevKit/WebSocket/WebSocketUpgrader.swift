@@ -56,17 +56,26 @@ struct WebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
         upgradeRequest: HTTPRequestHead,
         initialResponseHeaders: HTTPHeaders
     ) -> EventLoopFuture<HTTPHeaders> {
-        switch handshake.evaluate(upgradeRequest, remote: channel.remoteAddress) {
-        case .refuse(let refusal):
-            outcome.value = .refused(refusal)
-            return channel.eventLoop.makeFailedFuture(refusal)
-        case .accept(let accepted):
-            outcome.value = .accepted(accepted)
-            return inner.buildUpgradeResponse(
-                channel: channel,
-                upgradeRequest: upgradeRequest,
-                initialResponseHeaders: initialResponseHeaders
-            )
+        let handshake = self.handshake
+        let outcome = self.outcome
+        let inner = self.inner
+        let remote = channel.remoteAddress
+        let local = channel.localAddress
+        let decided = channel.eventLoop.makePromise(of: Handshake.Decision.self)
+        decided.completeWithTask { await handshake.evaluate(upgradeRequest, remote: remote, local: local) }
+        return decided.futureResult.flatMap { decision in
+            switch decision {
+            case .refuse(let refusal):
+                outcome.value = .refused(refusal)
+                return channel.eventLoop.makeFailedFuture(refusal)
+            case .accept(let accepted):
+                outcome.value = .accepted(accepted)
+                return inner.buildUpgradeResponse(
+                    channel: channel,
+                    upgradeRequest: upgradeRequest,
+                    initialResponseHeaders: initialResponseHeaders
+                )
+            }
         }
     }
 

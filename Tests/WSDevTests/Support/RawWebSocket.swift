@@ -25,7 +25,7 @@ final class RawWebSocket {
 
     /// Performs the opening handshake; the reply is returned whatever its status.
     static func handshake(
-        port: Int, path: String = "/echo", host: String = "127.0.0.1", headers: [String: String?] = [:]
+        port: Int, path: String = "/echo", host: String = "127.0.0.1", headers: [String: String?] = [:], timeout: TimeInterval = 10
     ) throws -> (socket: RawWebSocket?, reply: HTTPReply) {
         let key = Data((0..<16).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
         var fields: [String: String?] = [
@@ -38,7 +38,7 @@ final class RawWebSocket {
             if let value { request += "\(name): \(value)\r\n" }
         }
         request += "\r\n"
-        let connection = try TCPConnection(port: port, host: host)
+        let connection = try TCPConnection(port: port, host: host, timeout: timeout)
         try connection.send(request)
         let reply = try RawHTTP.read(from: connection)
         guard reply.status == 101 else { return (nil, reply) }
@@ -46,8 +46,8 @@ final class RawWebSocket {
     }
 
     /// Opens `/echo` (or `path`) and fails the test's call when the server does not answer 101.
-    static func open(port: Int, path: String = "/echo", headers: [String: String?] = [:]) throws -> RawWebSocket {
-        let (socket, reply) = try handshake(port: port, path: path, headers: headers)
+    static func open(port: Int, path: String = "/echo", headers: [String: String?] = [:], timeout: TimeInterval = 10) throws -> RawWebSocket {
+        let (socket, reply) = try handshake(port: port, path: path, headers: headers, timeout: timeout)
         guard let socket else {
             throw TCPConnection.Failure(description: "expected 101, got \(reply.status): \(reply.text)")
         }

@@ -34,9 +34,11 @@ final class ServerProcess {
     }
 
     /// Starts `wsdev` with exactly these arguments (which must pick a free port) and waits for its banner.
-    init(commandLine: [String]) throws {
+    /// `environment`, when given, replaces the test's own.
+    init(commandLine: [String], environment: [String: String]? = nil) throws {
         process.executableURL = Self.binary
         process.arguments = commandLine
+        if let environment { process.environment = environment }
         process.standardOutput = output
         process.standardError = output
         let collected = self.collected

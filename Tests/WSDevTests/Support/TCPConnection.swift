@@ -5,6 +5,7 @@ final class TCPConnection {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
     private let fd: Int32
+    var descriptor: Int32 { fd }
     private var buffer: [UInt8] = []
 
     init(port: Int, host: String = "127.0.0.1", timeout: TimeInterval = 10) throws {

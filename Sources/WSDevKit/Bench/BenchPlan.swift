@@ -1,0 +1,66 @@
+/// What to measure. `wsdev bench` fills it from the command line; defaults follow the mode.
+public struct BenchPlan: Sendable {
+    public enum Mode: String, Sendable, CaseIterable {
+        /// N connections, each sending a message, waiting for its echo, sending the next: msg/s.
+        case echo
+        /// One connection, one message at a time: round-trip percentiles.
+        case latency
+        /// N connections × 64 KiB binary messages: MB/s.
+        case bulk
+        /// Open N connections, keep them, then one echo on each: how many answer, server RSS.
+        case hold
+        /// Connect, one echo, close handshake, again, over L lanes: connections/s.
+        case churn
+    }
+
+    public var mode: Mode
+    public var target: BenchTarget
+    public var connections: Int
+    /// Payload bytes per message.
+    public var size: Int
+    public var binary: Bool
+    /// Measuring window (echo modes, churn); a time limit when `messages` is set.
+    public var seconds: Double
+    /// Total messages over all connections instead of a window.
+    public var messages: Int?
+    /// Messages in flight per connection; 1 = send, wait for the echo, send the next.
+    public var depth: Int
+    /// Seconds of traffic before the window opens, not counted.
+    public var warmup: Double
+    /// Event-loop threads of the generator.
+    public var threads: Int
+    /// Concurrent connection loops in churn.
+    public var lanes: Int
+    /// Connections being opened at once (hold, and the setup of the other modes).
+    public var connectWindow: Int
+    /// Seconds to let the server settle after all connections opened, before reading its RSS (hold).
+    public var settle: Double
+    /// The server's process id, to report its RSS and CPU (and its descendants').
+    public var serverPID: Int32?
+    public var maxMessage: Int
+
+    public init(mode: Mode, target: BenchTarget) {
+        self.mode = mode
+        self.target = target
+        switch mode {
+        case .echo: (connections, size, binary) = (50, 32, false)
+        case .latency: (connections, size, binary) = (1, 32, false)
+        case .bulk: (connections, size, binary) = (10, 64 * 1024, true)
+        case .hold: (connections, size, binary) = (10_000, 32, false)
+        case .churn: (connections, size, binary) = (8, 32, false)
+        }
+        seconds = 5
+        messages = nil
+        depth = 1
+        warmup = mode == .hold || mode == .churn ? 0 : 1
+        threads = 2
+        lanes = 8
+        connectWindow = 128
+        settle = 1
+        serverPID = nil
+        maxMessage = 16 << 20
+    }
+
+    /// The probe for `serverPID`, if any.
+    var server: ProcessProbe? { serverPID.map(ProcessProbe.init(pid:)) }
+}

@@ -1,0 +1,70 @@
+import NIOCore
+import NIOWebSocket
+
+/// Client frames (RFC 6455 §5.2–5.3) written in one pass: header, masking key, and the payload
+/// XORed with the key eight bytes at a time while it is copied.
+///
+/// NIOWebSocket's `WebSocketFrameEncoder` masks with `ByteBuffer.webSocketMask`, which walks the
+/// payload one byte at a time through a `% 4` index: with 64 KiB messages that loop took 42% of
+/// the generator's CPU, so the generator frames its own messages and uses NIO only for decoding.
+enum MaskedFrame {
+    /// Largest header: 2 bytes, 8 of extended length, 4 of masking key.
+    static let maxHeader = 14
+
+    /// Appends a whole frame to `buffer`; `body` fills the `count` payload bytes in clear, and
+    /// is masked in place afterwards.
+    static func write(
+        opcode: WebSocketOpcode, key: UInt32, count: Int, into buffer: inout ByteBuffer,
+        body: (UnsafeMutableRawBufferPointer) -> Void
+    ) {
+        buffer.reserveCapacity(minimumWritableBytes: maxHeader + count)
+        buffer.writeInteger(0x80 | UInt8(webSocketOpcode: opcode))
+        if count < 126 {
+            buffer.writeInteger(0x80 | UInt8(count))
+        } else if count <= Int(UInt16.max) {
+            buffer.writeInteger(UInt8(0x80 | 126))
+            buffer.writeInteger(UInt16(count))
+        } else {
+            buffer.writeInteger(UInt8(0x80 | 127))
+            buffer.writeInteger(UInt64(count))
+        }
+        buffer.writeInteger(key, endianness: .little)  // the key's bytes, in the order they apply
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { raw in
+            let payload = UnsafeMutableRawBufferPointer(rebasing: raw[0..<count])
+            body(payload)
+            mask(payload, key: key)
+            return count
+        }
+    }
+
+    /// A control or data frame whose payload is already in a buffer (pong, close).
+    static func write(opcode: WebSocketOpcode, key: UInt32, payload: ByteBuffer, into buffer: inout ByteBuffer) {
+        write(opcode: opcode, key: key, count: payload.readableBytes, into: &buffer) { destination in
+            payload.withUnsafeReadableBytes { source in
+                if source.count > 0 { destination.copyMemory(from: source) }
+            }
+        }
+    }
+
+    /// XOR with the 4-byte key repeated, 8 bytes per step (the compiler vectorises the loop).
+    static func mask(_ bytes: UnsafeMutableRawBufferPointer, key: UInt32) {
+        guard let base = bytes.baseAddress else { return }
+        var wide: UInt64 = 0  // the key's bytes twice, in memory order
+        withUnsafeMutableBytes(of: &wide) { word in
+            for index in 0..<8 { word[index] = UInt8(truncatingIfNeeded: key >> UInt32(8 * (index & 3))) }
+        }
+        let words = bytes.count / 8
+        var index = 0
+        while index < words {
+            let word = base.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
+            base.storeBytes(of: word ^ wide, toByteOffset: index * 8, as: UInt64.self)
+            index += 1
+        }
+        var tail = words * 8
+        while tail < bytes.count {
+            let keyByte = UInt8(truncatingIfNeeded: key >> UInt32(8 * (tail & 3)))
+            bytes[tail] ^= keyByte
+            tail += 1
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// Per-handler settings, written as a comment near the top of the handler file:
+///
+///     # wsdev: broadcast messages=json protocols=chat,superchat
+///
+/// - `broadcast`: one shared process for every client of the endpoint (a chat room).
+/// - `messages=lines` (default): a text message is one stdin line; each stdout line is a text message.
+/// - `messages=json`: each line is a JSON object, so binary data and chosen close codes are possible:
+///   `{"type":"text","data":"hi"}`, `{"type":"binary","data":"<base64>"}`, `{"type":"close","code":4000,"reason":"bye"}`.
+/// - `protocols=a,b`: the subprotocols the handler speaks; the first one the client offers is selected.
+public struct HandlerDirectives: Equatable, Sendable {
+    public enum MessageFormat: String, Sendable { case lines, json }
+
+    public var broadcast = false
+    public var messages = MessageFormat.lines
+    public var protocols: [String] = []
+    /// Words in a `wsdev:` line that mean nothing to us, reported so typos do not pass silently.
+    public var unknown: [String] = []
+
+    public init() {}
+
+    /// Reads the first 4 KiB of `file`; only lines that contain `wsdev:` count.
+    public static func read(from file: String) -> HandlerDirectives {
+        guard let handle = FileHandle(forReadingAtPath: file) else { return HandlerDirectives() }
+        defer { try? handle.close() }
+        let head = String(decoding: handle.readData(ofLength: 4096), as: UTF8.self)
+        return parse(head)
+    }
+
+    static func parse(_ text: String) -> HandlerDirectives {
+        var directives = HandlerDirectives()
+        for line in text.split(separator: "\n").prefix(40) {
+            guard let marker = line.range(of: "wsdev:") else { continue }
+            for word in line[marker.upperBound...].split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+                switch (parts[0], parts.count > 1 ? parts[1] : nil) {
+                case ("broadcast", nil): directives.broadcast = true
+                case ("messages", let value?) where MessageFormat(rawValue: value) != nil: directives.messages = MessageFormat(rawValue: value)!
+                case ("protocols", let value?): directives.protocols = value.split(separator: ",").map(String.init)
+                default: directives.unknown.append(String(word))
+                }
+            }
+        }
+        return directives
+    }
+}

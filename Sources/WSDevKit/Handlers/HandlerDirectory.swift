@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The handlers folder: every file in it becomes an endpoint, and edits, additions, renames and
+/// deletions take effect without a restart. Open connections keep the handler they started with.
+final class HandlerDirectory: Sendable {
+    private struct Entry {
+        let file: HandlerFile
+        let endpoint: any WebSocketEndpoint
+    }
+
+    /// Canonical absolute path of the folder.
+    let root: String
+    /// The folder as the user named it, for messages ("handlers/count.sh").
+    let displayRoot: String
+    private let table: EndpointTable
+    private let log: Logger
+    private let entries = Mutex<[String: Entry]>([:])
+
+    init(path: String, table: EndpointTable, log: Logger) throws(StartupError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .handlersMissing(path) }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw .handlersNotDirectory(path) }
+        self.root = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        self.displayRoot = path.hasSuffix("/") ? String(path.dropLast()) : path
+        self.table = table
+        self.log = log
+        rescan(initial: true)
+    }
+
+    /// Watches for changes until the task is cancelled.
+    func watch(every interval: Duration = .milliseconds(250)) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            rescan(initial: false)
+        }
+    }
+
+    /// Reads the folder again and swaps in the new endpoint set in one step.
+    func rescan(initial: Bool) {
+        let files = Self.files(in: root)
+        var report: [String] = []
+        let endpoints: [String: any WebSocketEndpoint] = entries.withLock { entries in
+            var next: [String: Entry] = [:]
+            for file in files {
+                if let old = entries[file.relative], old.file == file {
+                    next[file.relative] = old
+                    continue
+                }
+                let endpoint = makeEndpoint(file)
+                next[file.relative] = Entry(file: file, endpoint: endpoint)
+                if let broken = endpoint as? BrokenHandler {
+                    log.warning("handler \(broken.displayName) cannot run: \(broken.problem). Its paths answer 500 until it is fixed.")
+                } else if !initial {
+                    report.append("\(entries[file.relative] == nil ? "added" : "reloaded") \(file.endpointPaths.joined(separator: " and ")) (\(displayName(file)))")
+                }
+            }
+            for (relative, old) in entries where next[relative] == nil {
+                report.append("removed \(old.file.endpointPaths.joined(separator: " and ")) (\(displayName(old.file)) is gone)")
+            }
+            entries = next
+            var endpoints: [String: any WebSocketEndpoint] = [:]
+            // Sorted, so that of two files claiming one path (a.sh and a.py), the choice is stable.
+            for entry in next.values.sorted(by: { $0.file.relative > $1.file.relative }) {
+                for path in entry.file.endpointPaths { endpoints[path] = entry.endpoint }
+            }
+            return endpoints
+        }
+        table.replaceHandlers(endpoints)
+        for line in report { log.notice("handlers: \(line)") }
+    }
+
+    private func displayName(_ file: HandlerFile) -> String { displayRoot + "/" + file.relative }
+
+    private func makeEndpoint(_ file: HandlerFile) -> any WebSocketEndpoint {
+        let name = displayName(file)
+        let scriptName = file.endpointPaths[0]
+        switch file.kind {
+        case .pywebsocket:
+            return PyWebSocketHandler.make(file: file.path, displayName: name, log: log)
+        case .script:
+            if let problem = HandlerFile.problem(with: file.path, displayName: name) {
+                return BrokenHandler(displayName: name, problem: problem)
+            }
+            let directives = HandlerDirectives.read(from: file.path)
+            if !directives.unknown.isEmpty {
+                log.warning("handler \(name): ignoring unknown wsdev: settings \(directives.unknown.joined(separator: " ")) (known: broadcast, messages=lines|json, protocols=a,b)")
+            }
+            let process = HandlerProcess(file: file.path)
+            let group = directives.broadcast ? BroadcastGroup(process: process, directives: directives, scriptName: scriptName) : nil
+            return ScriptHandler(process: process, directives: directives, displayName: name, scriptName: scriptName, broadcast: group)
+        }
+    }
+
+    static func files(in root: String) -> [HandlerFile] {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        var files: [HandlerFile] = []
+        while let relative = walker.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            if name.hasPrefix(".") || name == "__pycache__" || name == "node_modules" {
+                walker.skipDescendants()
+                continue
+            }
+            let path = root + "/" + relative
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, !HandlerFile.isIgnored(name) else { continue }
+            let signature = "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)-\(info.st_size)-\(info.st_mode)-\(info.st_ino)"
+            files.append(HandlerFile(path: path, relative: relative, kind: name.hasSuffix("_wsh.py") ? .pywebsocket : .script, signature: signature))
+        }
+        return files
+    }
+}

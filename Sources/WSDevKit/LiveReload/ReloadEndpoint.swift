@@ -1,0 +1,56 @@
+import Foundation
+import Logging
+
+/// `/__wsdev/reload`: the channel the injected script listens on.
+///
+/// The path is reserved and the subprotocol is wsdev's own, so a user's endpoints never collide
+/// with it (unlike tools that answer every upgrade on every path). Only pages served by this
+/// server know the token; one from an earlier run is closed with 1008 and reloads itself.
+struct ReloadEndpoint: WebSocketEndpoint {
+    let token: String
+    let hub: ReloadHub
+    let root: DocumentRoot
+    let log: Logger
+
+    var summary: String { "live reload (wsdev's own channel)" }
+
+    func admit(_ request: ConnectionInfo) async -> Admission {
+        guard let presented = Self.parameter("token", in: request.query), !presented.isEmpty else {
+            return .refuse(UpgradeRefusal(
+                status: .forbidden,
+                message: "\(request.path) is wsdev's live-reload channel: only the script wsdev puts into its pages connects here, "
+                    + "with this run's token. Give your own WebSocket another path."))
+        }
+        guard request.offeredSubprotocols.contains(ReloadScript.subprotocol) else {
+            return .refuse(.badRequest(
+                "\(request.path) is wsdev's live-reload channel and speaks only the \(ReloadScript.subprotocol) subprotocol. "
+                    + "Give your own WebSocket another path."))
+        }
+        return .accept(subprotocol: ReloadScript.subprotocol)
+    }
+
+    func serve(_ connection: WebSocketConnection) async throws {
+        let info = connection.info
+        let page = Self.parameter("path", in: info.query) ?? "/"
+        guard Self.parameter("token", in: info.query) == token else {
+            log.info("live reload: a page at \(page) was served by an earlier wsdev run; telling it to reload")
+            try await connection.outbound.close(.policyViolation, reason: ReloadScript.staleReason)
+            return
+        }
+        let mailbox = hub.join(info.id, source: PageSource(urlPath: page, root: root))
+        defer { hub.leave(info.id) }
+        log.debug("live reload: \(page) is listening (\(hub.count) open)")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await text in mailbox { try await connection.outbound.write(.text(text)) }
+            }
+            // The page never sends anything; this ends when it goes away.
+            for try await _ in connection.messages {}
+            group.cancelAll()
+        }
+    }
+
+    static func parameter(_ name: String, in query: String) -> String? {
+        URLComponents(string: "/?" + query)?.queryItems?.first { $0.name == name }?.value
+    }
+}

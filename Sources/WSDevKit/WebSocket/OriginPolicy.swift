@@ -1,0 +1,53 @@
+import Foundation
+
+/// Which web pages may open WebSockets here (cross-site WebSocket hijacking defence).
+///
+/// Browsers send `Origin` on every WebSocket handshake and scripts cannot forge it, so a page on
+/// another site is recognisable. Clients that are not browsers send no Origin and are allowed.
+public struct OriginPolicy: Sendable {
+    /// Extra origins allowed with `--origin`, normalised (`scheme://host[:port]`, lower case).
+    public var allowed: Set<String>
+    public var allowAny: Bool
+
+    public init(allowed: [String] = [], allowAny: Bool = false) {
+        self.allowed = Set(allowed.map(Self.normalise))
+        self.allowAny = allowAny
+    }
+
+    /// nil when allowed; otherwise the refusal to send.
+    func check(origin: String?, host: String?) -> UpgradeRefusal? {
+        guard !allowAny, let origin, !origin.isEmpty else { return nil }
+        let normalised = Self.normalise(origin)
+        // Pages opened from file:// send "null", as the classic tutorial's page does.
+        if normalised == "null" || allowed.contains(normalised) { return nil }
+        guard let url = URL(string: normalised), let originHost = url.host?.lowercased() else {
+            return refusal(origin)
+        }
+        if ["localhost", "127.0.0.1", "::1", "[::1]"].contains(originHost) { return nil }
+        // Same origin: the page came from this server, by whatever name the browser used.
+        if let host = host?.lowercased(), Self.authority(of: url) == host { return nil }
+        return refusal(origin)
+    }
+
+    private func refusal(_ origin: String) -> UpgradeRefusal {
+        UpgradeRefusal(
+            status: .forbidden,
+            message: "A page from \(origin) may not open WebSockets on this server (only this server's own pages, localhost pages and file:// pages may). "
+                + "If that page is yours, start wsdev with --origin \(Self.normalise(origin)), or --allow-any-origin.")
+    }
+
+    static func normalise(_ origin: String) -> String {
+        var text = origin.trimmingCharacters(in: .whitespaces).lowercased()
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+
+    /// `host:port` as it would appear in a Host header (default ports omitted).
+    private static func authority(of url: URL) -> String? {
+        guard let host = url.host else { return nil }
+        let shown = host.contains(":") ? "[\(host)]" : host
+        guard let port = url.port else { return shown }
+        let isDefault = (url.scheme == "http" && port == 80) || (url.scheme == "https" && port == 443)
+        return isDefault ? shown : "\(shown):\(port)"
+    }
+}
