@@ -40,6 +40,9 @@ final class EchoDriver: ChannelInboundHandler {
     private var runDone: EventLoopPromise<Void>?
     private var giveUpTimer: Scheduled<Void>?
     private var closeSent = false
+    /// Closes the TCP connection if the server does not; cancelled when it does, so that
+    /// thousands of connections a second leave no timers behind (NIO cancels in O(timers)).
+    private var closeTimer: Scheduled<Void>?
     private var needsFlush = false
     /// A fragmented message being joined: its opcode and the bytes so far.
     private var fragments: (opcode: WebSocketOpcode, data: ByteBuffer)?
@@ -86,7 +89,7 @@ final class EchoDriver: ChannelInboundHandler {
             var reason = channel.allocator.buffer(capacity: 2)
             reason.write(webSocketErrorCode: .normalClosure)
             context.writeAndFlush(wrapOutboundOut(control(.connectionClose, reason)), promise: nil)
-            channel.eventLoop.scheduleTask(in: patience) { channel.close(promise: nil) }
+            closeLater(channel, patience)
         } else if channel.isActive {
             channel.close(promise: nil)
         }
@@ -122,6 +125,8 @@ final class EchoDriver: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        closeTimer?.cancel()
+        closeTimer = nil
         if runDone != nil { fail("connection closed with \(inFlight.count) echo(es) outstanding") }
         context.fireChannelInactive()
     }
@@ -189,8 +194,12 @@ final class EchoDriver: ChannelInboundHandler {
             if let code { reply.writeInteger(code) }
             context.writeAndFlush(wrapOutboundOut(control(.connectionClose, reply)), promise: nil)
         }
-        let channel = context.channel
-        channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
+        closeLater(context.channel, .seconds(1))
+    }
+
+    private func closeLater(_ channel: any Channel, _ patience: TimeAmount) {
+        guard closeTimer == nil, channel.isActive else { return }
+        closeTimer = channel.eventLoop.scheduleTask(in: patience) { channel.close(promise: nil) }
     }
 
     private func send(_ context: ChannelHandlerContext) {

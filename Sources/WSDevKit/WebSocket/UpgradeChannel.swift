@@ -78,7 +78,8 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         headers[.contentType] = "text/plain; charset=utf-8"
         headers[.contentLength] = String(body.readableBytes)
         headers[.connection] = "close"
-        let remote = http.channel.remoteAddress?.ipAddress ?? "?"
+        let address = http.channel.remoteAddress
+        let remote = "\(address?.ipAddress ?? "?"):\(address?.port ?? 0)"
         accessLog.notice("WS   refused \(refusal.status.code) for \(remote): \(refusal.message)")
         do {
             try await http.executeThenClose { _, outbound in
