@@ -91,6 +91,23 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    func testSigtermLetsAnInFlightResponseFinish() throws {
+        let site = try SiteFixture(files: ["index.html": "x"])
+        let big = Data((0..<(8 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        try site.write("big.bin", big)
+        let server = try ServerProcess(root: site.root.path)
+        let connection = try TCPConnection(port: server.port)
+        try connection.send("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+        let head = try connection.read(until: Array("\r\n\r\n".utf8))
+        XCTAssertTrue(String(decoding: head, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+        _ = try connection.read(count: 4096)  // the download is under way
+        kill(server.process.processIdentifier, SIGTERM)
+        let rest = try connection.read(count: big.count - 4096)
+        XCTAssertEqual(Data(rest), big.suffix(big.count - 4096), "the in-flight download completes intact")
+        let stopped = server.stop()
+        XCTAssertEqual(stopped.status, 0)
+    }
+
     func testDefaultHostIsLoopbackOnBothFamilies() throws {
         let site = try SiteFixture(files: ["index.html": "both"])
         let server = try ServerProcess(root: site.root.path, host: nil)

@@ -111,6 +111,7 @@ final class LiveReloadBrowserTests: XCTestCase {
             let navigationStart = try XCTUnwrap(page.evaluate("performance.timeOrigin") as? NSNumber).doubleValue
             latencies.append(loadedAt - written)
             told.append(navigationStart - written)
+            print("DEBUG", try page.evaluate("JSON.stringify(performance.getEntriesByType('navigation')[0]) + ' ' + (window.loadedAt - performance.timeOrigin) + ' ' + JSON.stringify(performance.getEntriesByType('resource').map(r => [r.name, r.startTime, r.responseEnd]))") as? String ?? "")
             XCTAssertEqual(try page.evaluate("document.querySelector('h1').textContent") as? String, "round \(round)")
         }
         let sorted = latencies.sorted()
