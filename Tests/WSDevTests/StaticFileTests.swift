@@ -25,7 +25,8 @@ final class StaticFileTests: XCTestCase {
                             0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 0]
         try site.write("picture", Data(png))
         try site.write("hundred.bin", Data((0..<100).map { UInt8($0) }))
-        server = try ServerProcess(root: site.root.path)
+        // Files exactly as on disk; the live-reload script injected into HTML is tested on its own.
+        server = try ServerProcess(root: site.root.path, arguments: ["--no-reload"])
     }
 
     override func tearDown() {
@@ -44,6 +45,8 @@ final class StaticFileTests: XCTestCase {
         let etag = try XCTUnwrap(reply[header: "ETag"])
         XCTAssertTrue(etag.hasPrefix("\"") && !etag.hasPrefix("W/"), "strong ETag expected, got \(etag)")
         XCTAssertEqual(reply[header: "Content-Length"], String(reply.body.count))
+        let date = try XCTUnwrap(reply[header: "Date"], "HTTP/1.1 responses carry a Date")
+        XCTAssertLessThan(abs(Double(try XCTUnwrap(seconds(fromHTTPDate: date))) - Date().timeIntervalSince1970), 5)
         XCTAssertTrue(server.waitForLog("GET / 200"), "access log line missing:\n\(server.log)")
     }
 
@@ -186,4 +189,13 @@ final class StaticFileTests: XCTestCase {
         let tail = try RawHTTP.get("/big.bin", port: port, headers: ["Range": "bytes=-1000"])
         XCTAssertEqual(Data(tail.body), big.suffix(1000))
     }
+}
+
+/// Parses an IMF-fixdate such as "Sun, 06 Nov 1994 08:49:37 GMT".
+func seconds(fromHTTPDate text: String) -> Int? {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "GMT")
+    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+    return formatter.date(from: text).map { Int($0.timeIntervalSince1970) }
 }

@@ -11,6 +11,7 @@ struct RequestRouter: Sendable {
     let accessLog: Logger
     /// `--header`, `--cors`, `--coi`.
     var devHeaders = DevHeaders(custom: [], cors: false, coi: false)
+    let date = DateHeader()
 
     func respond(to request: Request, writer: consuming ResponseWriter, channel: any Channel) async throws {
         let started = ContinuousClock.now
@@ -27,6 +28,7 @@ struct RequestRouter: Sendable {
             response = await statics.respond(to: request)
         }
         devHeaders.apply(to: &response.headers)
+        response.headers[.date] = date.now
         let length = response.headers[.contentLength].map { " \($0) B" } ?? ""
         accessLog.info("\(request.method.rawValue) \(request.head.path ?? "/") \(response.status.code)\(length) \((ContinuousClock.now - started).logText)")
         try await writer.write(response: response.head, body: response.body)
