@@ -15,6 +15,8 @@ enum PortOption: ExpressibleByArgument {
     }
 
     static var defaultCompletionKind: CompletionKind { .default }
+
+    var defaultValueDescription: String { number == 0 ? "auto" : String(number) }
 }
 
 /// `16M`, `512K`, `1MiB`, `65536`.

@@ -11,11 +11,11 @@ struct Serve: AsyncParsableCommand {
               wsdev serve site -p 8080            another folder, another port
               wsdev serve -p 9998 -w handlers/    pywebsocket-style: port and handlers folder
               wsdev serve --host 0.0.0.0          reachable from other machines (off by default)
-              wsdev serve --lan --open            phones on the network too (URLs and a QR code), and a browser here
-              wsdev serve app --spa --coi         a single-page app that needs SharedArrayBuffer
+              wsdev serve --lan --open            for phones too, and open a browser
+              wsdev serve app --spa --coi         single-page app using SharedArrayBuffer
 
-            Live reload: HTML pages get a small script; saving a file reloads the pages that
-            show it, and saving a stylesheet restyles them in place. --no-reload turns it off.
+            Live reload: saving a file reloads the pages that show it; saving a
+            stylesheet restyles them in place. --no-reload turns it off.
 
             Built-in endpoint: /echo echoes text and binary messages; "Goodbye" is echoed,
             then the server closes the connection normally.
@@ -43,7 +43,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "No live reload: HTML pages are sent exactly as they are on disk, and files are not watched.")
     var noReload = false
 
-    @Flag(help: "Watch ROOT for live reload by polling every 250 ms instead of inotify (network and container file systems).")
+    @Flag(help: "Watch ROOT (live reload) and the handlers folder by polling every 250 ms instead of inotify (network and container file systems).")
     var poll = false
 
     @Flag(help: "Single-page app: a path with no file behind it, asked for as HTML, gets /index.html.")
@@ -85,9 +85,6 @@ struct Serve: AsyncParsableCommand {
         }
         if lan, let host {
             throw ValidationError("--lan listens on every interface and --host \(host) on one address: pick one (drop --host to use --lan, or drop --lan).")
-        }
-        if noReload, poll {
-            throw ValidationError("--poll chooses how live reload watches files, and --no-reload turns live reload off: pick one.")
         }
         for line in header {
             do { _ = try CustomHeader(parsing: line) } catch { throw ValidationError(error.description) }

@@ -110,7 +110,7 @@ final class CommandLineTests: XCTestCase {
 
     func testDefaultHostIsLoopbackOnBothFamilies() throws {
         let site = try SiteFixture(files: ["index.html": "both"])
-        let server = try ServerProcess(root: site.root.path, host: nil)
+        let server = try ServerProcess(root: site.root.path, arguments: ["--no-reload"], host: nil)
         defer { _ = server.stop() }
         XCTAssertTrue(server.log.contains("http://localhost:\(server.port)/"), server.log)
         let v4 = try TCPConnection(port: server.port, host: "127.0.0.1")
@@ -126,7 +126,7 @@ final class CommandLineTests: XCTestCase {
 
     func testPywebsocketStyleFlagsAreAccepted() throws {
         let site = try SiteFixture(files: ["index.html": "via -d"])
-        let viaD = try ServerProcess(commandLine: ["serve", "-d", site.root.path, "-p", "0", "-H", "127.0.0.1", "-w", site.root.path, "--quiet"])
+        let viaD = try ServerProcess(commandLine: ["serve", "-d", site.root.path, "-p", "0", "-H", "127.0.0.1", "-w", site.root.path, "--quiet", "--no-reload"])
         defer { _ = viaD.stop() }
         let reply = try RawHTTP.get("/", port: viaD.port)
         XCTAssertEqual(reply.text, "via -d")

@@ -34,7 +34,7 @@ public final class EndpointTable: Sendable {
         layers.withLock { layers in
             layers.builtins.merging(layers.handlers) { $1 }.map { ($0.key, $0.value.summary) }
         }
-        .filter { !$0.path.hasPrefix("/__wsdev/") }
+        .filter { !ReservedPaths.contains($0.path) }
         .sorted { $0.path < $1.path }
     }
 }

@@ -29,10 +29,9 @@ final class HandlerDirectory: Sendable {
         rescan(initial: true)
     }
 
-    /// Watches for changes until the task is cancelled.
-    func watch(every interval: Duration = .milliseconds(250)) async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+    /// Rescans on every change batch until the task is cancelled (inotify, or polling with `--poll`).
+    func watch(poll: Bool) async {
+        for await _ in FileWatcher(root: root, recursive: true, poll: poll, logger: log).changes() {
             rescan(initial: false)
         }
     }

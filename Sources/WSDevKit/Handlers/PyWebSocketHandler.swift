@@ -1,8 +1,74 @@
+import HTTPTypes
 import Logging
 
-/// `NAME_wsh.py`: a pywebsocket handler. (The bridge that runs them is still to come.)
-enum PyWebSocketHandler {
+/// `NAME_wsh.py`: a pywebsocket handler, run unmodified through the Python bridge that wsdev
+/// carries. One python3 process serves all of the file's connections, so module globals (a list
+/// of chat clients) are shared, as under pywebsocket.
+final class PyWebSocketHandler: WebSocketEndpoint {
+    /// How long `web_socket_do_extra_handshake` may take before the handshake is refused.
+    static let handshakeTimeout: Duration = .seconds(10)
+
+    let displayName: String
+    let bridge: PyWebSocketBridge
+
+    private init(displayName: String, bridge: PyWebSocketBridge) {
+        self.displayName = displayName
+        self.bridge = bridge
+    }
+
+    /// Retired (replaced by an edit, or removed) and no connection left: the process goes too.
+    deinit { bridge.stop() }
+
+    /// Called when the file appears or changes: a file that cannot run is reported now, not at
+    /// the first connection.
     static func make(file: String, displayName: String, log: Logger) -> any WebSocketEndpoint {
-        BrokenHandler(displayName: displayName, problem: "pywebsocket (_wsh.py) handlers are not supported yet")
+        guard let python = PyWebSocketPreflight.python3() else {
+            return BrokenHandler(
+                displayName: displayName,
+                problem: "pywebsocket handlers need python3, which is not installed (not found on PATH). "
+                    + "Install it (apt-get install python3), then save the file again or restart wsdev")
+        }
+        if let problem = PyWebSocketPreflight.compileProblem(python: python, file: file) {
+            return BrokenHandler(displayName: displayName, problem: "python3 cannot compile it: \(problem)")
+        }
+        return PyWebSocketHandler(displayName: displayName, bridge: PyWebSocketBridge(python: python, file: file, displayName: displayName, log: log))
+    }
+
+    var summary: String { "\(displayName) (pywebsocket handler; one python3 process for all its clients)" }
+
+    func admit(_ request: ConnectionInfo) async -> Admission {
+        let link = await bridge.connect(request)
+        let answer = await link.answer(within: Self.handshakeTimeout)
+        switch answer {
+        case .accept(let subprotocol):
+            return .accept(subprotocol: subprotocol)
+        case .reject(let status, let reason):
+            await bridge.release(link)
+            let code = (400...599).contains(status) ? status : 403
+            return .refuse(UpgradeRefusal(
+                status: HTTPResponse.Status(code: code),
+                message: "\(displayName) refused this WebSocket in web_socket_do_extra_handshake: \(reason)"))
+        case .failed(let why):
+            await bridge.release(link)
+            return .refuse(UpgradeRefusal(
+                status: .internalServerError,
+                message: "The handler \(displayName) could not run: \(why). Fix it and save it again; wsdev's log has the details."))
+        case .timedOut:
+            await bridge.release(link)
+            return .refuse(UpgradeRefusal(
+                status: .internalServerError,
+                message: "The handler \(displayName) did not answer the handshake within \(Self.handshakeTimeout): "
+                    + "its web_socket_do_extra_handshake(request) seems stuck, or another connection's code blocks its python3 process. "
+                    + "Make it return promptly."))
+        }
+    }
+
+    func serve(_ connection: WebSocketConnection) async throws {
+        guard let link = bridge.link(for: connection.info.id) else {
+            // The bridge died between the handshake and now; its connections were all let go.
+            try await connection.outbound.close(.unexpectedServerError, reason: "the python bridge restarted; connect again")
+            return
+        }
+        try await PyWebSocketSession(bridge: bridge, link: link, connection: connection).run()
     }
 }

@@ -11,7 +11,9 @@ import Logging
 ///
 /// On Linux it uses inotify, following folders as they appear; with `poll: true` (network and
 /// container file systems), or when inotify is unavailable, it compares the tree every
-/// `pollInterval`. A burst of events becomes one batch once `debounce` passes without another.
+/// `pollInterval`. A burst of events becomes one batch after a quiet spell: `debounce` while a file
+/// is still being written or a deleted one may be recreated, a fifth of it once every write is
+/// closed (so a finished save reaches the browser sooner); batches are at least `debounce` apart.
 /// Never reported: editor litter (`*.swp`, `*~`, `.#*`, `#*#`, vim's `4913`), dot paths such as
 /// `.git/`, and files that appear and vanish within one batch (an editor's temporary file renamed
 /// over the real one). The empty path `""` means the kernel dropped events: re-read everything.

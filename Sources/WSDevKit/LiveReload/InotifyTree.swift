@@ -46,11 +46,16 @@ final class InotifyTree: Sendable {
     /// Reads events until woken, handing over a batch whenever a burst is over.
     func run(wakeup: Wakeup, debounce: Duration, continuation: AsyncStream<[String]>.Continuation) {
         var pending = PendingChanges()
+        // Batches go out at most once per debounce, so a run of separate saves costs two reloads, not ten.
+        var lastBatch = ContinuousClock.now - debounce
         var sources = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeup.readEnd, events: Int16(POLLIN), revents: 0)]
+        func due() -> ContinuousClock.Instant? {
+            pending.deadline(debounce: debounce).map { max($0, lastBatch + debounce) }
+        }
         while true {
             var timeout: Int32 = -1
-            if let deadline = pending.deadline(debounce: debounce) {
-                let left = deadline - ContinuousClock.now
+            if let due = due() {
+                let left = due - ContinuousClock.now
                 let milliseconds = left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000
                 // Rounded up: a zero timeout while time is left would spin.
                 timeout = Int32(max(0, milliseconds + 1))
@@ -58,9 +63,11 @@ final class InotifyTree: Sendable {
             if poll(&sources, 2, timeout) < 0, errno != EINTR { break }
             if sources[1].revents != 0 { break }
             if sources[0].revents & Int16(POLLIN) != 0 { drain(into: &pending) }
-            if let deadline = pending.deadline(debounce: debounce), ContinuousClock.now >= deadline {
+            if let due = due(), ContinuousClock.now >= due {
                 let batch = pending.take()
-                if !batch.isEmpty, case .terminated = continuation.yield(batch) { break }
+                guard !batch.isEmpty else { continue }
+                lastBatch = ContinuousClock.now
+                if case .terminated = continuation.yield(batch) { break }
             }
         }
         continuation.finish()
@@ -113,11 +120,18 @@ final class InotifyTree: Sendable {
                 forget(folder: path)
                 pending.vanished(path)
             }
-        } else if has(IN_CREATE) || has(IN_MOVED_TO) {
+        } else if has(IN_CREATE) {
+            pending.appeared(path)
+            pending.writing(path)  // created by open(2); its close is still to come
+        } else if has(IN_MOVED_TO) {
             pending.appeared(path)
         } else if has(IN_DELETE) || has(IN_MOVED_FROM) {
             pending.vanished(path)
-        } else if has(IN_MODIFY) || has(IN_CLOSE_WRITE) || has(IN_ATTRIB) {
+        } else if has(IN_CLOSE_WRITE) {
+            pending.closed(path)
+        } else if has(IN_MODIFY) {
+            pending.writing(path)
+        } else if has(IN_ATTRIB) {
             pending.changed(path)
         }
     }

@@ -1,8 +1,16 @@
 /// The changes seen since the last batch, and when the burst they belong to is over.
+///
+/// A save is over once every file written in it is closed and nothing deleted is still missing:
+/// then a short quiet (a fifth of the debounce) is enough. While a file is still being written, or
+/// a deleted file may yet be recreated (unlink, then create), the full debounce applies.
 struct PendingChanges {
     private var paths: Set<String> = []
     /// Paths that did not exist when this batch began; if they vanish again, nobody needs to know.
     private var appeared: Set<String> = []
+    /// Written to but not closed yet.
+    private var open: Set<String> = []
+    /// Deleted or moved away, and not back yet.
+    private var missing: Set<String> = []
     private var first: ContinuousClock.Instant?
     private var last: ContinuousClock.Instant?
 
@@ -11,26 +19,39 @@ struct PendingChanges {
         touch()
     }
 
+    mutating func writing(_ path: String) {
+        open.insert(path)
+        changed(path)
+    }
+
+    mutating func closed(_ path: String) {
+        open.remove(path)
+        changed(path)
+    }
+
     mutating func appeared(_ path: String) {
         if !paths.contains(path) { appeared.insert(path) }
-        paths.insert(path)
-        touch()
+        missing.remove(path)
+        changed(path)
     }
 
     mutating func vanished(_ path: String) {
+        open.remove(path)
         if appeared.remove(path) != nil {
             paths.remove(path)
         } else {
             paths.insert(path)
+            missing.insert(path)
         }
         touch()
     }
 
-    /// When to report: `debounce` after the last event, but no later than ten of them after the
-    /// first, so a file rewritten without pause is still reported.
+    /// When to report: a quiet spell after the last event, but no later than ten debounces after
+    /// the first, so a file rewritten without pause is still reported.
     func deadline(debounce: Duration) -> ContinuousClock.Instant? {
         guard let first, let last else { return nil }
-        return min(last + debounce, first + debounce * 10)
+        let settled = open.isEmpty && missing.isEmpty
+        return min(last + (settled ? debounce / 5 : debounce), first + debounce * 10)
     }
 
     /// The batch, sorted; empty when everything in it was transient.

@@ -84,7 +84,7 @@ public struct WSDevServer: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             tasks.addTask { await stopOnSignal(group) }
-            if let handlers { tasks.addTask { await handlers.watch() } }
+            if let handlers { tasks.addTask { await handlers.watch(poll: configuration.poll) } }
             try await tasks.next()
             tasks.cancelAll()
         }

@@ -147,6 +147,19 @@ final class LiveReloadBrowserTests: XCTestCase {
         XCTAssertTrue(server.log.contains("live reload: style.css changed; restyling 1 page in place"), server.log)
     }
 
+    func testAnImportedStylesheetIsRefreshedToo() throws {
+        try write("style.css", "@import url(\"parts/colors.css\");\n")
+        try write("parts/colors.css", Self.red)
+        let server = try start()
+        let page = try open("/", port: server.port)
+        XCTAssertEqual(try page.evaluate("getComputedStyle(document.body).color") as? String, "rgb(255, 0, 0)")
+        try write("parts/colors.css", "body { color: rgb(0, 128, 0) }\n")
+        try browser!.waitUntil(timeout: 5, "the imported style to apply") {
+            (try? page.evaluate("getComputedStyle(document.body).color")) as? String == "rgb(0, 128, 0)"
+        }
+        XCTAssertEqual(loads(page), 1, "the page reloaded")
+    }
+
     func testATempFileRenamedOverThePageReloadsIt() throws {
         let server = try start()
         let page = try open("/b.html", port: server.port)
@@ -200,13 +213,18 @@ final class LiveReloadBrowserTests: XCTestCase {
         let port = first.port
         let page = try open("/", port: port)
         XCTAssertEqual(first.stop().status, 0)
-        try write("index.html", Self.page("after the restart"))
-        server = try ServerProcess(commandLine: ["serve", site.root.path, "--port", String(port), "--host", "127.0.0.1"])
+        // Same file, new run: the page must not get its cached copy (with the old token) back.
+        let second = try ServerProcess(commandLine: ["serve", site.root.path, "--port", String(port), "--host", "127.0.0.1"])
+        server = second
         try waitForLoads(2, page, timeout: 10)
-        XCTAssertEqual(try page.evaluate("document.querySelector('h1').textContent") as? String, "after the restart")
         try waitForChannel(page)
-        XCTAssertTrue(server!.log.contains("earlier wsdev run"), server!.log)
         usleep(300_000)
         XCTAssertEqual(loads(page), 2, "reloaded more than once")
+        XCTAssertEqual(second.log.components(separatedBy: "earlier wsdev run").count - 1, 1, second.log)
+
+        // And the new run's channel works.
+        try write("index.html", Self.page("after the restart"))
+        try waitForLoads(3, page)
+        XCTAssertEqual(try page.evaluate("document.querySelector('h1').textContent") as? String, "after the restart")
     }
 }

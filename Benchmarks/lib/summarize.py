@@ -1,0 +1,219 @@
+"""Benchmark results: wrk output to JSON, one-line summaries, and the Markdown table.
+
+    summarize.py wrk TEST SERVER ROUND < wrk-output   -> one JSON line
+    summarize.py brief < json-line                     -> a short human summary
+    summarize.py table results.jsonl                   -> the table, medians and same-run ratios
+"""
+import json
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+PEERS_WS = ["pywebsocket3", "websocketd", "websockets"]
+PEERS_STATIC = ["nginx", "caddy"]
+UNITS = {"us": 1e-3, "ms": 1, "s": 1000}
+SIZE = {"B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30}
+
+
+def wrk(test, server, round_):
+    text = sys.stdin.read()
+    result = {"test": test, "server": server, "round": int(round_)}
+    if m := re.search(r"Requests/sec:\s+([\d.]+)", text):
+        result["rps"] = float(m.group(1))
+    if m := re.search(r"Transfer/sec:\s+([\d.]+)(\w+)", text):
+        result["mb_per_second"] = round(float(m.group(1)) * SIZE.get(m.group(2), 1) / 1e6, 1)
+    for pct in ("50", "99"):
+        if m := re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)", text, re.M):
+            result[f"p{pct}_ms"] = round(float(m.group(1)) * UNITS[m.group(2)], 3)
+    errors = 0
+    if m := re.search(r"Non-2xx or 3xx responses: (\d+)", text):
+        errors += int(m.group(1))
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text):
+        errors += sum(int(g) for g in m.groups())
+    result["errors"] = errors
+    if "rps" not in result:
+        result["errors"] = max(1, errors)
+        result["first_error"] = text.strip().splitlines()[-1] if text.strip() else "wrk printed nothing"
+    print(json.dumps(result))
+
+
+def brief():
+    r = json.loads(sys.stdin.read() or "{}")
+    parts = []
+    for key, fmt in [("rps", "{:.0f} req/s"), ("msgs_per_second", "{:.0f} msg/s"), ("mb_per_second", "{:.1f} MB/s"),
+                     ("p50_us", "p50 {:.1f} µs"), ("p99_us", "p99 {:.1f} µs"), ("connections_per_second", "{:.0f} conn/s"),
+                     ("answered", "{} answered"), ("server_rss_per_conn_kb", "{:.2f} KB/conn")]:
+        if r.get(key) is not None and not (key == "mb_per_second" and "msgs_per_second" in r and r.get("mode") != "bulk"):
+            parts.append(fmt.format(r[key]))
+    bad = (r.get("errors") or 0) + (r.get("mismatches") or 0)
+    if bad:
+        parts.append(f"{r.get('errors', 0)} errors, {r.get('mismatches', 0)} mismatches: {r.get('first_mismatch') or r.get('first_error')}")
+    print(", ".join(parts) or "no result")
+
+
+def load(path):
+    rows = defaultdict(list)
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                r = json.loads(line)
+                rows[(r["test"], r["server"])].append(r)
+    return rows
+
+
+def clean(r):
+    return not (r.get("errors") or r.get("mismatches"))
+
+
+def median(rows, key):
+    values = [r[key] for r in rows if clean(r) and r.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
+def ratio(rows, test, key, peers, lower_is_better=False):
+    """Median over rounds of wsdev ÷ the best peer of the same round."""
+    by_round = defaultdict(dict)
+    for server in ["wsdev"] + peers:
+        for r in rows.get((test, server), []):
+            if clean(r) and r.get(key) is not None:
+                by_round[r["round"]][server] = r[key]
+    ratios, best_names = [], []
+    for values in by_round.values():
+        peer_values = {s: v for s, v in values.items() if s != "wsdev" and v}
+        if "wsdev" not in values or not peer_values:
+            continue
+        best = (min if lower_is_better else max)(peer_values, key=peer_values.get)
+        ratios.append(values["wsdev"] / peer_values[best])
+        best_names.append(best)
+    if not ratios:
+        return None, None
+    return statistics.median(ratios), max(set(best_names), key=best_names.count)
+
+
+def fmt(value, spec="{:,.0f}"):
+    return "—" if value is None else spec.format(value)
+
+
+def cell(rows, test, server, key, spec="{:,.0f}"):
+    runs = rows.get((test, server), [])
+    if not runs:
+        return "n/a"
+    value = median(runs, key)
+    failed = [r for r in runs if not clean(r)]
+    note = f" ({len(failed)}/{len(runs)} runs failed)" if failed else ""
+    return fmt(value, spec) + note
+
+
+def table(path):
+    rows = load(path)
+    out = []
+    targets = []
+
+    static_tests = [("static-index.html", "1 KiB HTML"), ("static-app.js", "100 KiB JS"), ("static-big.bin", "10 MiB binary")]
+    if any(rows.get((t, "wsdev")) for t, _ in static_tests):
+        out += ["### Static files (wrk -t2 -c50, -c10 for 10 MiB; requests/s, median of rounds)", "",
+                "| file | wsdev | nginx | caddy | wsdev ÷ nginx | wsdev ÷ best peer |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for test, label in static_tests:
+            vs_nginx, _ = ratio(rows, test, "rps", ["nginx"])
+            vs_best, best = ratio(rows, test, "rps", PEERS_STATIC)
+            extra = ""
+            if test == "static-big.bin":
+                extra = " (" + " / ".join(cell(rows, test, s, "mb_per_second") for s in ["wsdev", "nginx", "caddy"]) + " MB/s)"
+            out.append(f"| {label}{extra} | {cell(rows, test, 'wsdev', 'rps')} | {cell(rows, test, 'nginx', 'rps')} | "
+                       f"{cell(rows, test, 'caddy', 'rps')} | {fmt(vs_nginx, '{:.2f}×')} | {fmt(vs_best, '{:.2f}×')} ({best or '—'}) |")
+            if test == "static-index.html":
+                targets.append(("Static 1 KiB ≥ 0.6× nginx", fmt(vs_nginx, "{:.2f}×"), vs_nginx is not None and vs_nginx >= 0.6))
+        out.append("")
+
+    servers = ["wsdev"] + PEERS_WS + ["c-echo"]
+    if any(rows.get((t, "wsdev")) for t in ("echo", "latency", "bulk")):
+        out += ["### WebSocket echo (wsdev bench; medians of rounds; c-echo = trivial C server, the generator's ceiling)", "",
+                "| test | " + " | ".join(servers) + " | wsdev ÷ best peer |", "| --- |" + " ---: |" * (len(servers) + 1)]
+        lines = [("echo", "50 conns × 32 B text, msg/s", "msgs_per_second", "{:,.0f}", False),
+                 ("echo", "  … p50 µs", "p50_us", "{:,.0f}", True),
+                 ("echo", "  … p99 µs", "p99_us", "{:,.0f}", True),
+                 ("latency", "1 conn, p50 µs", "p50_us", "{:.1f}", True),
+                 ("latency", "1 conn, p99 µs", "p99_us", "{:.1f}", True),
+                 ("latency", "1 conn, p99.9 µs", "p999_us", "{:.1f}", True),
+                 ("bulk", "10 conns × 64 KiB binary, MB/s", "mb_per_second", "{:,.0f}", False),
+                 ("echo", "server CPU µs/msg (echo)", "server_cpu_us_per_msg", "{:.1f}", True),
+                 ("echo", "generator CPU µs/msg (echo)", "client_cpu_us_per_msg", "{:.1f}", True)]
+        for test, label, key, spec, lower in lines:
+            r, best = ratio(rows, test, key, PEERS_WS, lower_is_better=lower)
+            cells = " | ".join(cell(rows, test, s, key, spec) for s in servers)
+            out.append(f"| {label} | {cells} | {fmt(r, '{:.2f}×')} ({best or '—'}) |")
+        echo_ratio, _ = ratio(rows, "echo", "msgs_per_second", PEERS_WS)
+        targets.append(("Echo 50×32 B ≥ 2× best peer", fmt(echo_ratio, "{:.2f}×"), echo_ratio is not None and echo_ratio >= 2))
+        p50, p99 = median(rows.get(("latency", "wsdev"), []), "p50_us"), median(rows.get(("latency", "wsdev"), []), "p99_us")
+        targets.append(("1-conn p50 ≤ 20 µs", fmt(p50, "{:.1f} µs"), p50 is not None and p50 <= 20))
+        targets.append(("1-conn p99 ≤ 80 µs", fmt(p99, "{:.1f} µs"), p99 is not None and p99 <= 80))
+        bulk = median(rows.get(("bulk", "wsdev"), []), "mb_per_second")
+        targets.append(("64 KiB ≥ 1.5 GB/s", fmt(bulk and bulk / 1000, "{:.2f} GB/s"), bulk is not None and bulk >= 1500))
+        mem = [rows.get(("memory", s), [{}])[0] for s in servers]
+        out.append("| server RSS after the runs / peak, MiB | " + " | ".join(
+            f"{fmt(m.get('rss_kib') and m['rss_kib'] / 1024, '{:.1f}')} / {fmt(m.get('hwm_kib') and m['hwm_kib'] / 1024, '{:.1f}')}"
+            for m in mem) + " | |")
+        out.append("")
+
+    if any(rows.get(("hold", s)) for s in servers):
+        out += ["### Held connections, then one echo on each (server RSS from /proc, children included)", "",
+                "| | " + " | ".join(servers) + " |", "| --- |" + " ---: |" * len(servers)]
+        def hold(s, key, spec):
+            r = rows.get(("hold", s), [None])[0]
+            return "n/a" if r is None or r.get(key) is None else spec.format(r[key])
+        out.append("| opened / answered | " + " | ".join(f"{hold(s, 'opened', '{}')} / {hold(s, 'answered', '{}')}" for s in servers) + " |")
+        out.append("| RSS per connection, KB | " + " | ".join(hold(s, "server_rss_per_conn_kb", "{:.2f}") for s in servers) + " |")
+        out.append("| seconds to open all | " + " | ".join(hold(s, "open_seconds", "{:.1f}") for s in servers) + " |")
+        r = rows.get(("hold", "wsdev"), [{}])[0]
+        ok = r.get("answered") == r.get("opened") == r.get("connections") and (r.get("server_rss_per_conn_kb") or 1e9) <= 8
+        targets.append((f"{r.get('connections', '?')} conns held, all answer, ≤ 8 KB/conn",
+                        f"{r.get('answered', '?')}/{r.get('connections', '?')} answered, {fmt(r.get('server_rss_per_conn_kb'), '{:.2f}')} KB/conn", ok))
+        out.append("")
+
+    if any(rows.get(("churn", s)) for s in servers):
+        r, best = ratio(rows, "churn", "connections_per_second", PEERS_WS)
+        out += ["### Churn: connect, one echo, close handshake, 8 lanes (connections/s, medians)", "",
+                "| | " + " | ".join(servers) + " | wsdev ÷ best peer |", "| --- |" + " ---: |" * (len(servers) + 1),
+                "| connections/s | " + " | ".join(cell(rows, "churn", s, "connections_per_second") for s in servers)
+                + f" | {fmt(r, '{:.2f}×')} ({best or '—'}) |",
+                "| server CPU µs/conn | " + " | ".join(cell(rows, "churn", s, "server_cpu_us_per_msg", "{:.0f}") for s in servers) + " | |",
+                "| generator CPU µs/conn | " + " | ".join(cell(rows, "churn", s, "client_cpu_us_per_msg", "{:.0f}") for s in servers) + " | |", ""]
+        churn = median(rows.get(("churn", "wsdev"), []), "connections_per_second")
+        targets.append(("Churn ≥ 10,000 conn/s", fmt(churn, "{:,.0f} conn/s"), churn is not None and churn >= 10000))
+
+    if rows.get(("startup", "wsdev")):
+        r = rows[("startup", "wsdev")][0]
+        out += ["### wsdev startup", "", f"- launch to listening: median {r['startup_ms']} ms (min {r['startup_ms_min']} ms, 10 runs)",
+                f"- RSS at rest: {fmt(r.get('rss_rest_kib') and r['rss_rest_kib'] / 1024, '{:.1f}')} MiB", ""]
+        targets.append(("Startup ≤ 50 ms", f"{r['startup_ms']} ms", r["startup_ms"] <= 50))
+        targets.append(("RSS at rest ≤ 15 MB", fmt(r.get("rss_rest_kib") and r["rss_rest_kib"] / 1024, "{:.1f} MiB"),
+                        r.get("rss_rest_kib") is not None and r["rss_rest_kib"] <= 15 * 1000))
+
+    if targets:
+        out += ["### Targets (issue 5)", "", "| target | measured | |", "| --- | --- | --- |"]
+        out += [f"| {name} | {value} | {'met' if ok else '**missed**'} |" for name, value, ok in targets]
+    machine = {r["server"]: r for r in rows.get(("machine", "start"), []) + rows.get(("machine", "end"), [])}
+    if machine:
+        m = machine.get("start") or machine.get("end")
+        out += ["", f"Machine: {m['nproc']} cores, {m['cpu']}, {m['mem_gib']} GiB. Load average at start "
+                f"{machine.get('start', {}).get('loadavg', '?')}, at end {machine.get('end', {}).get('loadavg', '?')}; "
+                f"other busy processes at start: {machine.get('start', {}).get('busy') or 'none'}; "
+                f"at end: {machine.get('end', {}).get('busy') or 'none'}."]
+    failed = [r for rs in rows.values() for r in rs if not clean(r) and r["test"] != "machine"]
+    if failed:
+        out += ["", "Runs with errors or mismatches (left out of the medians):"]
+        out += [f"- {r['test']} {r['server']} #{r['round']}: {r.get('errors', 0)} errors, {r.get('mismatches', 0)} mismatches; "
+                f"{r.get('first_mismatch') or r.get('first_error')}" for r in failed]
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    command = sys.argv[1]
+    if command == "wrk":
+        wrk(*sys.argv[2:5])
+    elif command == "brief":
+        brief()
+    elif command == "table":
+        table(sys.argv[2])
