@@ -93,6 +93,8 @@ final class CommandLineTests: XCTestCase {
 
     func testSigtermLetsAnInFlightResponseFinish() throws {
         let site = try SiteFixture(files: ["index.html": "x"])
+        // Larger than the kernel's socket buffers, so part of it is still in the server when the
+        // signal arrives; small enough to finish inside the one-second shutdown budget.
         let big = Data((0..<(8 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) })
         try site.write("big.bin", big)
         let server = try ServerProcess(root: site.root.path)
