@@ -93,15 +93,7 @@ final class BroadcastGroup: Sendable {
         let outcome = HandlerOutcome()
         let format = directives.messages
         do {
-            let result = try await Subprocess.run(
-                .path(FilePath(process.file)),
-                environment: process.environment(HandlerEnvironment.variables(for: info, scriptName: scriptName)),
-                workingDirectory: FilePath(process.directory),
-                platformOptions: process.configuration,
-                input: .inputWriter,
-                output: .sequence,
-                error: .sequence
-            ) { execution in
+            let result = try await process.run(environment: process.environment(HandlerEnvironment.variables(for: info, scriptName: scriptName))) { execution in
                 await withTaskGroup(of: Bool.self) { group in
                     group.addTask {
                         do {
@@ -124,17 +116,13 @@ final class BroadcastGroup: Sendable {
                         return true
                     }
                     group.addTask {
-                        let stdin = execution.standardInputWriter
-                        while let line = await input.next() {
-                            guard (try? await stdin.write(line + "\n")) != nil else { break }
-                        }
-                        try? await stdin.finish()
+                        await HandlerProcess.feed(input, to: execution)
                         return true
                     }
                     // Either stdout ended (the process is finishing) or the last client left.
                     while let ended = await group.next(), !ended {}
                     group.cancelAll()
-                    await execution.teardown(using: [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: HandlerProcess.grace)])
+                    await HandlerProcess.stop(execution)
                 }
             }
             let status = result.terminationStatus

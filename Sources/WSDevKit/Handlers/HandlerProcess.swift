@@ -18,6 +18,42 @@ struct HandlerProcess: Sendable {
         return options
     }
 
+    typealias Running = Execution<CustomWriteInput, SequenceOutput, SequenceOutput>
+
+    /// Starts the process with the shared options and all three pipes open; `body` pumps them.
+    func run<Result>(
+        _ executable: String? = nil,
+        arguments: [String] = [],
+        environment: Environment,
+        body: (Running) async throws -> Result
+    ) async throws -> ExecutionResult<Result, SequenceOutput, SequenceOutput> {
+        try await Subprocess.run(
+            .path(FilePath(executable ?? file)),
+            arguments: Arguments(arguments),
+            environment: environment,
+            workingDirectory: FilePath(directory),
+            platformOptions: configuration,
+            input: .inputWriter,
+            output: .sequence,
+            error: .sequence,
+            body: body
+        )
+    }
+
+    /// Writes queued lines to stdin until the queue finishes or the process stops reading.
+    static func feed(_ input: LineQueue, to execution: Running) async {
+        let stdin = execution.standardInputWriter
+        while let line = await input.next() {
+            guard (try? await stdin.write(line + "\n")) != nil else { break }
+        }
+        try? await stdin.finish()
+    }
+
+    /// SIGTERM to the process group, SIGKILL after the grace period.
+    static func stop(_ execution: Running) async {
+        await execution.teardown(using: [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: grace)])
+    }
+
     func environment(_ variables: [String: String]) -> Environment {
         .custom(Dictionary(uniqueKeysWithValues: variables.map { (Environment.Key(rawValue: $0.key)!, $0.value) }))
     }

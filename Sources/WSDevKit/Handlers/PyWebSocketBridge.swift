@@ -91,15 +91,10 @@ final class PyWebSocketBridge: Sendable {
         var ending: String
         do {
             let bridge = try PyWebSocketBridgeFile.install()
-            let result = try await Subprocess.run(
-                .path(FilePath(python)),
+            let result = try await HandlerProcess(file: file).run(
+                python,
                 arguments: ["-B", bridge, file],
-                environment: .inherit.updating(["PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"]),
-                workingDirectory: FilePath((file as NSString).deletingLastPathComponent),
-                platformOptions: HandlerProcess(file: file).configuration,
-                input: .inputWriter,
-                output: .sequence,
-                error: .sequence
+                environment: .inherit.updating(["PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"])
             ) { execution in
                 await withTaskGroup(of: Bool.self) { group in
                     group.addTask {
@@ -123,16 +118,12 @@ final class PyWebSocketBridge: Sendable {
                         return true
                     }
                     group.addTask {
-                        let stdin = execution.standardInputWriter
-                        while let line = await input.next() {
-                            guard (try? await stdin.write(line + "\n")) != nil else { break }
-                        }
-                        try? await stdin.finish()
+                        await HandlerProcess.feed(input, to: execution)
                         return true
                     }
                     while let ended = await group.next(), !ended {}
                     group.cancelAll()
-                    await execution.teardown(using: [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: HandlerProcess.grace)])
+                    await HandlerProcess.stop(execution)
                 }
             }
             ending = "python3 ended with \(HandlerProcess.describe(result.terminationStatus))"

@@ -24,15 +24,7 @@ struct ScriptSession {
         let tag = "\(info.path) #\(info.id)"
         let outcome = HandlerOutcome()
         let format = directives.messages
-        let result = try await Subprocess.run(
-            .path(FilePath(process.file)),
-            environment: process.environment(HandlerEnvironment.variables(for: info, scriptName: scriptName)),
-            workingDirectory: FilePath(process.directory),
-            platformOptions: process.configuration,
-            input: .inputWriter,
-            output: .sequence,
-            error: .sequence
-        ) { execution in
+        let result = try await process.run(environment: process.environment(HandlerEnvironment.variables(for: info, scriptName: scriptName))) { execution in
             try await withThrowingTaskGroup(of: Ending.self) { group in
                 group.addTask {
                     for try await line in HandlerProcess.lines(execution.standardError, limit: 64 * 1024) {
@@ -69,7 +61,7 @@ struct ScriptSession {
                         continue
                     case .processEnded:
                         group.cancelAll()
-                        await execution.teardown(using: [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: HandlerProcess.grace)])
+                        await HandlerProcess.stop(execution)
                     case .clientEnded, .refusedBinary:
                         outcome.clientLeft = true
                         if ending == .refusedBinary {
@@ -77,7 +69,7 @@ struct ScriptSession {
                             log.warning("WS   \(tag): the client sent binary, but \(scriptName) reads lines of text. Add `wsdev: messages=json` to the handler to receive binary.")
                         }
                         group.cancelAll()
-                        await execution.teardown(using: [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: HandlerProcess.grace)])
+                        await HandlerProcess.stop(execution)
                     }
                     break
                 }
