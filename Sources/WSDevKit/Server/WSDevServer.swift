@@ -104,7 +104,7 @@ public struct WSDevServer: Sendable {
         for await signal in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
             if stopping { exit(0) }
             stopping = true
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(950)) { exit(0) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(800)) { exit(0) }
             let open = registry.count
             accessLog.notice("\(signal) received: closing \(open) WebSocket connection\(open == 1 ? "" : "s") with 1001 and stopping")
             await registry.goAway(within: .milliseconds(400))
