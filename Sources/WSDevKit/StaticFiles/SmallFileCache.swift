@@ -7,8 +7,8 @@ import _NIOFileSystem
 /// opened, read and closed through NIO's thread pool on every request. An edited file has a new
 /// version and is read again; nothing is ever served stale.
 ///
-/// Not wired in yet; `StaticResponder` would use it for GET bodies and for pages that get the
-/// live-reload script (see Benchmarks/README.md, "Proposed fixes").
+/// `StaticResponder` uses it for GET bodies and for pages that get the live-reload script; it
+/// roughly halved the server's CPU per 1 KiB request (Benchmarks/README.md).
 final class SmallFileCache: Sendable {
     private struct Key: Hashable {
         let path: String

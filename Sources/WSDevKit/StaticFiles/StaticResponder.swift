@@ -14,6 +14,8 @@ struct StaticResponder: Sendable {
     var spa = false
     /// Files up to this size are read in one piece; larger ones stream in chunks of this size.
     let chunkSize = 256 * 1024
+    /// Small files' bytes per version, so they are not opened and read on every request.
+    let smallFiles = SmallFileCache()
     /// HTML files larger than this are sent as they are: the script would mean holding them in memory.
     let largestInjected = 16 << 20
 
@@ -99,6 +101,9 @@ struct StaticResponder: Sendable {
         if request.method == .head || range.isEmpty {
             return Response(status: status, headers: headers)
         }
+        if let bytes = await smallFiles.contents(of: file) {
+            return Response(status: status, headers: headers, body: .init(byteBuffer: SmallFileCache.slice(bytes, range)))
+        }
         return Response(status: status, headers: headers, body: body(file.path, range: range))
     }
 
@@ -124,9 +129,13 @@ struct StaticResponder: Sendable {
             return Response(status: .ok, headers: headers)
         }
         let limit = largestInjected
-        guard let buffer = try? await FileSystem.shared.withFileHandle(forReadingAt: FilePath(file.path), execute: { handle in
-            try await handle.readToEnd(maximumSizeAllowed: .bytes(Int64(limit)))
-        }) else {
+        var read = await smallFiles.contents(of: file)
+        if read == nil {
+            read = try? await FileSystem.shared.withFileHandle(forReadingAt: FilePath(file.path), execute: { handle in
+                try await handle.readToEnd(maximumSizeAllowed: .bytes(Int64(limit)))
+            })
+        }
+        guard let buffer = read else {
             return ErrorPage.response(.notFound, "\(file.path.split(separator: "/").last ?? "") changed while it was being read. Reload the page.")
         }
         let page = injector.inject(into: Array(buffer.readableBytesView))
