@@ -50,7 +50,7 @@ final class HandlerDirectory: Sendable {
                 let endpoint = makeEndpoint(file)
                 next[file.relative] = Entry(file: file, endpoint: endpoint)
                 if let broken = endpoint as? BrokenHandler {
-                    log.warning("handler \(broken.displayName) cannot run: \(broken.problem). Its paths answer 500 until it is fixed.")
+                    log.warning("\(broken.report)")
                 } else if !initial {
                     report.append("\(entries[file.relative] == nil ? "added" : "reloaded") \(file.endpointPaths.joined(separator: " and ")) (\(displayName(file)))")
                 }
@@ -77,7 +77,7 @@ final class HandlerDirectory: Sendable {
         let scriptName = file.endpointPaths[0]
         switch file.kind {
         case .pywebsocket:
-            return PyWebSocketHandler.make(file: file.path, displayName: name, log: log)
+            return PendingPyWebSocketHandler(file: file.path, displayName: name, log: log)
         case .script:
             if let problem = HandlerFile.problem(with: file.path, displayName: name) {
                 return BrokenHandler(displayName: name, problem: problem)

@@ -39,6 +39,9 @@ struct BrokenHandler: WebSocketEndpoint {
 
     var summary: String { "\(displayName) — cannot run: \(problem)" }
 
+    /// The log line, written once when the file appears or changes.
+    var report: String { "handler \(displayName) cannot run: \(problem). Its paths answer 500 until it is fixed." }
+
     func admit(_ request: ConnectionInfo) async -> Admission {
         .refuse(UpgradeRefusal(status: .internalServerError, message: "The handler \(displayName) cannot run: \(problem)"))
     }

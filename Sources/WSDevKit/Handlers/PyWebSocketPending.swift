@@ -1,0 +1,34 @@
+import Foundation
+import Logging
+
+/// A `_wsh.py` whose checks (python3 present, the file compiles) run in the background: each
+/// costs a python3 start (100–300 ms), and wsdev should be listening within milliseconds.
+/// Handshakes that arrive meanwhile wait for the verdict; a broken file is logged once when known.
+final class PendingPyWebSocketHandler: WebSocketEndpoint {
+    let displayName: String
+    private let verdict: Task<any WebSocketEndpoint, Never>
+
+    init(file: String, displayName: String, log: Logger) {
+        self.displayName = displayName
+        verdict = Task {
+            // The checks block on a subprocess; keep them off Swift's small cooperative pool.
+            await withCheckedContinuation { done in
+                DispatchQueue.global().async {
+                    let endpoint = PyWebSocketHandler.make(file: file, displayName: displayName, log: log)
+                    if let broken = endpoint as? BrokenHandler { log.warning("\(broken.report)") }
+                    done.resume(returning: endpoint)
+                }
+            }
+        }
+    }
+
+    var summary: String { "\(displayName) (pywebsocket handler; one python3 process for all its clients)" }
+
+    func admit(_ request: ConnectionInfo) async -> Admission {
+        await verdict.value.admit(request)
+    }
+
+    func serve(_ connection: WebSocketConnection) async throws {
+        try await verdict.value.serve(connection)
+    }
+}
