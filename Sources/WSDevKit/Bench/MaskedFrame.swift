@@ -46,25 +46,12 @@ enum MaskedFrame {
         }
     }
 
-    /// XOR with the 4-byte key repeated, 8 bytes per step (the compiler vectorises the loop).
+    /// XOR with the 4-byte key repeated (RFC 6455 §5.3).
     static func mask(_ bytes: UnsafeMutableRawBufferPointer, key: UInt32) {
-        guard let base = bytes.baseAddress else { return }
-        var wide: UInt64 = 0  // the key's bytes twice, in memory order
-        withUnsafeMutableBytes(of: &wide) { word in
-            for index in 0..<8 { word[index] = UInt8(truncatingIfNeeded: key >> UInt32(8 * (index & 3))) }
-        }
-        let words = bytes.count / 8
-        var index = 0
-        while index < words {
-            let word = base.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
-            base.storeBytes(of: word ^ wide, toByteOffset: index * 8, as: UInt64.self)
-            index += 1
-        }
-        var tail = words * 8
-        while tail < bytes.count {
-            let keyByte = UInt8(truncatingIfNeeded: key >> UInt32(8 * (tail & 3)))
-            bytes[tail] ^= keyByte
-            tail += 1
-        }
+        // The key's bytes in memory order, as they go on the wire.
+        let bytesOfKey = SIMD4<UInt8>(
+            UInt8(truncatingIfNeeded: key), UInt8(truncatingIfNeeded: key >> 8),
+            UInt8(truncatingIfNeeded: key >> 16), UInt8(truncatingIfNeeded: key >> 24))
+        WebSocketMasking.apply(bytes, key: bytesOfKey)
     }
 }
