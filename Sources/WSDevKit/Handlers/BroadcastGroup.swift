@@ -96,12 +96,7 @@ final class BroadcastGroup: Sendable {
             let result = try await process.run(environment: process.environment(HandlerEnvironment.variables(for: info, scriptName: scriptName))) { execution in
                 await withTaskGroup(of: Bool.self) { group in
                     group.addTask {
-                        do {
-                            for try await line in HandlerProcess.lines(execution.standardError, limit: 64 * 1024) {
-                                log.notice("WS   \(tag) stderr: \(HandlerProcess.trimmed(line))")
-                                outcome.noteError(HandlerProcess.trimmed(line))
-                            }
-                        } catch {}
+                        await HandlerProcess.drainStandardError(of: execution, tag: tag, log: log, into: outcome)
                         return false
                     }
                     group.addTask {

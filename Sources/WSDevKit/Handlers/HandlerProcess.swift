@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Subprocess
 import SystemPackage
 
@@ -47,6 +48,18 @@ struct HandlerProcess: Sendable {
             guard (try? await stdin.write(line + "\n")) != nil else { break }
         }
         try? await stdin.finish()
+    }
+
+    /// Logs each stderr line, tagged, and remembers the last one as the likeliest explanation of a
+    /// crash. Returns when stderr closes; a pipe that cannot be read just ends the logging.
+    static func drainStandardError(of execution: Running, tag: String, log: Logger, into outcome: HandlerOutcome) async {
+        do {
+            for try await line in lines(execution.standardError, limit: 64 * 1024) {
+                let line = trimmed(line)
+                log.notice("WS   \(tag) stderr: \(line)")
+                outcome.noteError(line)
+            }
+        } catch {}
     }
 
     /// SIGTERM to the process group, SIGKILL after the grace period.

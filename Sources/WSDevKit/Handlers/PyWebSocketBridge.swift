@@ -98,12 +98,7 @@ final class PyWebSocketBridge: Sendable {
             ) { execution in
                 await withTaskGroup(of: Bool.self) { group in
                     group.addTask {
-                        do {
-                            for try await line in HandlerProcess.lines(execution.standardError, limit: 64 * 1024) {
-                                self.log.notice("WS   \(self.displayName) stderr: \(HandlerProcess.trimmed(line))")
-                                outcome.noteError(HandlerProcess.trimmed(line))
-                            }
-                        } catch {}
+                        await HandlerProcess.drainStandardError(of: execution, tag: self.displayName, log: self.log, into: outcome)
                         return false
                     }
                     group.addTask {

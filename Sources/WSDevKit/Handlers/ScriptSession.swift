@@ -27,11 +27,7 @@ struct ScriptSession {
         let result = try await process.run(environment: process.environment(HandlerEnvironment.variables(for: info, scriptName: scriptName))) { execution in
             try await withThrowingTaskGroup(of: Ending.self) { group in
                 group.addTask {
-                    for try await line in HandlerProcess.lines(execution.standardError, limit: 64 * 1024) {
-                        let line = HandlerProcess.trimmed(line)
-                        log.notice("WS   \(tag) stderr: \(line)")
-                        outcome.noteError(line)
-                    }
+                    await HandlerProcess.drainStandardError(of: execution, tag: tag, log: log, into: outcome)
                     return .stderrEnded
                 }
                 group.addTask {
