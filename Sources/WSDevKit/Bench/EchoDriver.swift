@@ -163,19 +163,19 @@ final class EchoDriver: ChannelInboundHandler {
             return
         }
         if opcode == payload.opcode, !masked, payload.matches(data, sequence: sent.sequence) {
-            tally.echoes += 1
+            tally.counts.echoes += 1
             if sent.sentAt >= run.windowStart && now <= run.stopSending {
-                tally.windowMessages += 1
-                tally.windowBytes += payload.size
-                tally.latency.record(UInt64(max(0, (now - sent.sentAt).nanoseconds)))
+                tally.counts.windowMessages += 1
+                tally.counts.windowBytes += payload.size
+                tally.counts.latency.record(UInt64(max(0, (now - sent.sentAt).nanoseconds)))
             }
-            if now > tally.lastEcho { tally.lastEcho = now }
-        } else if tally.firstMismatch == nil {
+            if now > tally.counts.lastEcho { tally.counts.lastEcho = now }
+        } else if tally.counts.firstMismatch == nil {
             tally.mismatch(
                 "message #\(sent.sequence): sent \(payload.size) bytes as \(payload.opcode), got \(data.readableBytes) bytes as \(opcode)"
                     + (masked ? ", masked (servers must not mask)" : "") + ", content differs")
         } else {
-            tally.mismatches += 1
+            tally.counts.mismatches += 1
         }
         if remaining > 0 && now < run.stopSending {
             send(context)

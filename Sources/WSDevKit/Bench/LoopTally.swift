@@ -4,33 +4,21 @@ import NIOCore
 /// same tally from that loop's thread, so nothing is locked and memory does not grow with the
 /// connection count (10,000 held connections share one histogram per thread).
 final class LoopTally {
-    /// Messages whose echo arrived inside the measuring window, and their payload bytes.
-    var windowMessages = 0
-    var windowBytes = 0
-    /// Every verified echo, window or not.
-    var echoes = 0
-    var mismatches = 0
-    var firstMismatch: String?
-    var errors = 0
-    var firstError: String?
-    var latency = LatencyHistogram()
-    var lastEcho = NIODeadline.uptimeNanoseconds(0)
+    /// Messages whose echo arrived inside the measuring window and their payload bytes, every
+    /// verified echo, mismatches, errors and latencies: all of it in one value that can leave the loop.
+    var counts = Snapshot()
 
     func mismatch(_ what: String) {
-        mismatches += 1
-        if firstMismatch == nil { firstMismatch = what }
+        counts.mismatches += 1
+        if counts.firstMismatch == nil { counts.firstMismatch = what }
     }
 
     func error(_ what: String) {
-        errors += 1
-        if firstError == nil { firstError = what }
+        counts.errors += 1
+        if counts.firstError == nil { counts.firstError = what }
     }
 
-    var snapshot: Snapshot {
-        Snapshot(
-            windowMessages: windowMessages, windowBytes: windowBytes, echoes: echoes, mismatches: mismatches,
-            firstMismatch: firstMismatch, errors: errors, firstError: firstError, latency: latency, lastEcho: lastEcho)
-    }
+    var snapshot: Snapshot { counts }
 
     /// A copy that may leave the loop, and the sum over loops.
     struct Snapshot: Sendable {
