@@ -14,6 +14,10 @@ public final class ChatEndpoint: WebSocketEndpoint {
 
     public var summary: String { "built-in chat (broadcast to everyone on this path)" }
 
+    public func immediateAdmission(_ request: ConnectionInfo) -> Admission? {
+        .accept(subprotocol: request.offeredSubprotocols.first)
+    }
+
     public func serve(_ connection: WebSocketConnection) async throws {
         let id = connection.info.id
         let (mailbox, post) = AsyncStream<WebSocketOutboundWriter.OutboundFrame>.makeStream(bufferingPolicy: .bufferingNewest(1024))

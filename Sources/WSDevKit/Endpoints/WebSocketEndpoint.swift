@@ -8,6 +8,9 @@ public protocol WebSocketEndpoint: Sendable {
     /// Decides the handshake once the generic RFC 6455 checks have passed: which of the offered
     /// subprotocols to select, or why to refuse. Built-ins take the first offered protocol.
     func admit(_ request: ConnectionInfo) async -> Admission
+    /// The answer to a handshake when it needs no waiting (no process to ask, no file to check),
+    /// so the 101 goes out without starting a task; nil means "ask `admit`".
+    func immediateAdmission(_ request: ConnectionInfo) -> Admission?
     func serve(_ connection: WebSocketConnection) async throws
 }
 
@@ -15,6 +18,8 @@ extension WebSocketEndpoint {
     public func admit(_ request: ConnectionInfo) async -> Admission {
         .accept(subprotocol: request.offeredSubprotocols.first)
     }
+
+    public func immediateAdmission(_ request: ConnectionInfo) -> Admission? { nil }
 }
 
 /// An endpoint's answer to a handshake.

@@ -35,20 +35,45 @@ final class Handshake: Sendable {
         self.origins = origins
     }
 
-    func evaluate(_ head: HTTPRequestHead, remote: SocketAddress?, local: SocketAddress?) async -> Decision {
+    /// A handshake that passed the generic checks and waits for its endpoint's `admit`.
+    struct Pending: Sendable {
+        let endpoint: any WebSocketEndpoint
+        let request: HTTPRequest
+        let info: ConnectionInfo
+    }
+
+    enum Progress: Sendable {
+        case decided(Decision)
+        case waiting(Pending)
+    }
+
+    /// Everything that needs no waiting; most built-ins decide here, so no task is started.
+    func begin(_ head: HTTPRequestHead, remote: SocketAddress?, local: SocketAddress?) -> Progress {
         let checked: (request: HTTPRequest, endpoint: any WebSocketEndpoint)
         switch check(head) {
-        case .failure(let refusal): return .refuse(refusal)
+        case .failure(let refusal): return .decided(.refuse(refusal))
         case .success(let passed): checked = passed
         }
         let request = checked.request
         if let refusal = origins.check(origin: request.headerFields[.origin], host: request.authority) {
-            return .refuse(refusal)
+            return .decided(.refuse(refusal))
         }
         let id = ReservedPaths.contains(request.path ?? "")
             ? nextReservedID.subtract(1, ordering: .relaxed).newValue : nextID.add(1, ordering: .relaxed).newValue
-        var info = ConnectionInfo(id: id, request: request, remote: remote, local: local, offered: Subprotocols.offered(in: request.headerFields))
-        switch await checked.endpoint.admit(info) {
+        let info = ConnectionInfo(id: id, request: request, remote: remote, local: local, offered: Subprotocols.offered(in: request.headerFields))
+        let pending = Pending(endpoint: checked.endpoint, request: request, info: info)
+        guard let admission = checked.endpoint.immediateAdmission(info) else { return .waiting(pending) }
+        return .decided(conclude(pending, admission))
+    }
+
+    /// The endpoint's own admission, for those that must ask a process or check a file first.
+    func finish(_ pending: Pending) async -> Decision {
+        conclude(pending, await pending.endpoint.admit(pending.info))
+    }
+
+    private func conclude(_ pending: Pending, _ admission: Admission) -> Decision {
+        var info = pending.info
+        switch admission {
         case .refuse(let refusal):
             return .refuse(refusal)
         case .accept(let subprotocol):
@@ -57,12 +82,12 @@ final class Handshake: Sendable {
         var headers: HTTPFields = [:]
         let negotiated: [any WebSocketExtension]
         do {
-            (headers, negotiated) = try extensions.serverExtensionNegotiation(requestHeaders: request.headerFields)
+            (headers, negotiated) = try extensions.serverExtensionNegotiation(requestHeaders: pending.request.headerFields)
         } catch {
             return .refuse(.badRequest("Sec-WebSocket-Extensions could not be negotiated (\(error)). Offer permessage-deflate with valid parameters, or none."))
         }
         if let subprotocol = info.subprotocol { headers[.secWebSocketProtocol] = subprotocol }
-        return .accept(Accepted(endpoint: checked.endpoint, info: info, extensions: negotiated, responseHeaders: headers))
+        return .accept(Accepted(endpoint: pending.endpoint, info: info, extensions: negotiated, responseHeaders: headers))
     }
 
     /// The rules every handshake must pass, whatever the endpoint.

@@ -20,12 +20,8 @@ struct SessionRunner: Sendable {
         registry.add(info.id, socket.channel)
         defer { registry.remove(info.id) }
         let started = ContinuousClock.now
-        var details = ""
-        if let subprotocol = info.subprotocol { details += " protocol=\(subprotocol)" }
-        if !accepted.extensions.isEmpty { details += " " + accepted.extensions.map(\.name).joined(separator: ",") }
-        // wsdev's own sockets (live reload) would fill the log with a line per page load.
-        let level: Logger.Level = ReservedPaths.contains(info.path) ? .debug : .info
-        accessLog.log(level: level, "WS   \(info.path) #\(info.id) open from \(info.remoteAddress):\(info.remotePort)\(details)")
+        let log = SessionLog(accessLog: accessLog)
+        log.opened(accepted)
 
         let configuration = WebSocketHandler.Configuration(
             extensions: accepted.extensions,
@@ -51,11 +47,25 @@ struct SessionRunner: Sendable {
         } catch {
             libraryLog.debug("WebSocket #\(info.id) ended with \(error)")
         }
-        if let violation = stats.violation {
-            accessLog.warning("WS   \(info.path) #\(info.id) closed: \(violation)")
+        log.closed(info, stats: stats, after: ContinuousClock.now - started)
+    }
+
+    /// Serves `accepted` on the channel's event loop when its endpoint allows it and no extension
+    /// was negotiated (NIO's handlers do not inflate); returns false to use `run` instead.
+    func serveOnLoop(_ channel: any Channel, accepted: Handshake.Accepted, stats: SessionStats) throws -> Bool {
+        guard accepted.extensions.isEmpty, let endpoint = accepted.endpoint as? any EventLoopEndpoint else { return false }
+        let info = accepted.info
+        let log = SessionLog(accessLog: accessLog)
+        let registry = registry
+        let started = ContinuousClock.now
+        registry.add(info.id, channel)
+        log.opened(accepted)
+        let session = LoopSession(endpoint: endpoint, maxMessageBytes: maxMessageBytes, stats: stats) {
+            registry.remove(info.id)
+            log.closed(info, stats: stats, after: ContinuousClock.now - started)
         }
-        accessLog.log(
-            level: level, "WS   \(info.path) #\(info.id) closed \(stats.closeSummary) after \((ContinuousClock.now - started).logText), \(stats.received) in / \(stats.sent) out"
-        )
+        // A client that sends faster than it reads is not read from until it catches up.
+        try channel.pipeline.syncOperations.addHandlers(BackPressureHandler(), session)
+        return true
     }
 }

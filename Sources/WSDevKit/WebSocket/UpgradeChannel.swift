@@ -16,6 +16,8 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
         case refused(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, UpgradeRefusal)
         case websocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, Handshake.Accepted, SessionStats)
+        /// Served by `LoopSession` on the event loop: nothing left for a task to do.
+        case onLoop
     }
 
     struct Value: ServerChildChannelValue {
@@ -32,7 +34,7 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let outcome = NIOLoopBoundBox<HandshakeOutcome?>(nil, eventLoop: channel.eventLoop)
-            let upgrader = WebSocketUpgrader(handshake: handshake, outcome: outcome, maxFrameSize: maxFrameSize)
+            let upgrader = WebSocketUpgrader(handshake: handshake, sessions: sessions, outcome: outcome, maxFrameSize: maxFrameSize)
             let upgrade = NIOTypedHTTPServerUpgradeConfiguration<Negotiated>(
                 upgraders: [upgrader],
                 notUpgradingCompletionHandler: { channel in
@@ -66,6 +68,8 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
                 await refuse(http, refusal)
             case .websocket(let socket, let accepted, let stats):
                 await sessions.run(socket, accepted: accepted, stats: stats)
+            case .onLoop:
+                break
             }
         } catch {
             logger.trace("connection ended before the handshake finished: \(error)")

@@ -22,7 +22,7 @@ struct WebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
     let outcome: NIOLoopBoundBox<HandshakeOutcome?>
     let inner: NIOTypedWebSocketServerUpgrader<UpgradeChannel.Negotiated>
 
-    init(handshake: Handshake, outcome: NIOLoopBoundBox<HandshakeOutcome?>, maxFrameSize: Int) {
+    init(handshake: Handshake, sessions: SessionRunner, outcome: NIOLoopBoundBox<HandshakeOutcome?>, maxFrameSize: Int) {
         self.handshake = handshake
         self.outcome = outcome
         self.inner = NIOTypedWebSocketServerUpgrader(
@@ -41,6 +41,9 @@ struct WebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
                     }
                     let guardHandler = FrameGuard(connectionID: accepted.info.id)
                     try channel.pipeline.syncOperations.addHandler(guardHandler)
+                    if try sessions.serveOnLoop(channel, accepted: accepted, stats: guardHandler.stats) {
+                        return .onLoop
+                    }
                     let asyncChannel = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(isOutboundHalfClosureEnabled: true)
@@ -59,11 +62,7 @@ struct WebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
         let handshake = self.handshake
         let outcome = self.outcome
         let inner = self.inner
-        let remote = channel.remoteAddress
-        let local = channel.localAddress
-        let decided = channel.eventLoop.makePromise(of: Handshake.Decision.self)
-        decided.completeWithTask { await handshake.evaluate(upgradeRequest, remote: remote, local: local) }
-        return decided.futureResult.flatMap { decision in
+        let apply: @Sendable (Handshake.Decision) -> EventLoopFuture<HTTPHeaders> = { decision in
             switch decision {
             case .refuse(let refusal):
                 outcome.value = .refused(refusal)
@@ -76,6 +75,14 @@ struct WebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
                     initialResponseHeaders: initialResponseHeaders
                 )
             }
+        }
+        switch handshake.begin(upgradeRequest, remote: channel.remoteAddress, local: channel.localAddress) {
+        case .decided(let decision):
+            return apply(decision)
+        case .waiting(let pending):
+            let decided = channel.eventLoop.makePromise(of: Handshake.Decision.self)
+            decided.completeWithTask { await handshake.finish(pending) }
+            return decided.futureResult.flatMap(apply)
         }
     }
 

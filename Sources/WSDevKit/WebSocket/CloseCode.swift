@@ -1,0 +1,17 @@
+/// Close codes as RFC 6455 §7.4 and the IANA registry define them.
+enum CloseCode {
+    static let normal: UInt16 = 1000
+    static let protocolError: UInt16 = 1002
+    static let invalidPayload: UInt16 = 1007
+    static let tooBig: UInt16 = 1009
+
+    /// Whether a peer may put `code` in a close frame. 1005, 1006 and 1015 only ever appear in
+    /// logs and APIs, 1004 and 1016–2999 are unassigned, and anything under 1000 is not a code:
+    /// a close frame carrying one of those fails the connection with 1002 (RFC 6455 §7.4.1).
+    static func isSendable(_ code: UInt16) -> Bool {
+        switch code {
+        case 1000...1003, 1007...1014, 3000...4999: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import XCTest
+
+/// `/echo` without extensions is served on the event loop (`LoopSession`): the close handshake's
+/// rules and backpressure, which that path implements itself.
+final class EchoSessionTests: XCTestCase {
+    var site: SiteFixture!
+    var server: ServerProcess!
+    var port: Int { server.port }
+
+    override func setUpWithError() throws {
+        site = try SiteFixture(files: ["index.html": "<p>x</p>"])
+        server = try ServerProcess(root: site.root.path, arguments: [])
+    }
+
+    override func tearDown() {
+        _ = server?.stop()
+        server = nil
+        site = nil
+    }
+
+    /// The reply to a client's close frame, and whether the server then ended the TCP connection.
+    private func closeReply(to payload: [UInt8]) throws -> (code: Int?, hungUp: Bool) {
+        let socket = try RawWebSocket.open(port: port)
+        try socket.send(opcode: RawWebSocket.close, payload: payload)
+        let reply = try socket.receiveMessage()
+        XCTAssertEqual(reply.opcode, RawWebSocket.close)
+        return (reply.closeCode, socket.connection.isClosedByPeer())
+    }
+
+    func testCloseFramesAreCheckedBeforeTheyAreAnswered() throws {
+        XCTAssertEqual(try closeReply(to: []).code, 1000, "an empty close is answered normally")
+        XCTAssertEqual(try closeReply(to: [0x0F, 0xA0] + Array("bye".utf8)).code, 1000, "4000 is a private code a peer may send")
+        XCTAssertEqual(try closeReply(to: [0x03]).code, 1002, "a one-byte close payload is malformed")
+        XCTAssertEqual(try closeReply(to: [0x03, 0xED]).code, 1002, "1005 must never be sent in a close frame")
+        XCTAssertEqual(try closeReply(to: [0x03, 0xE8, 0xFF, 0xFE]).code, 1007, "the reason must be UTF-8")
+        XCTAssertTrue(try closeReply(to: [0x03, 0xE8]).hungUp, "the server ends the TCP connection after the handshake")
+        XCTAssertTrue(server.waitForLog("closed 1000 by client"), server.log)
+    }
+
+    func testFramesAfterGoodbyeAreIgnoredUntilTheClientCloses() throws {
+        let socket = try RawWebSocket.open(port: port)
+        try socket.send(text: "Goodbye")
+        XCTAssertEqual(try socket.receiveMessage().text, "Goodbye")
+        XCTAssertEqual(try socket.receiveMessage().closeCode, 1000)
+        try socket.send(text: "too late")
+        try socket.sendClose()
+        XCTAssertTrue(socket.connection.isClosedByPeer(), "the client's close completes the handshake and the server hangs up")
+        XCTAssertTrue(server.waitForLog("closed 1000 by server"), server.log)
+        XCTAssertTrue(server.log.contains("2 in / 1 out"), "the late message is received but not answered: \(server.log)")
+    }
+
+    func testAClientThatNeverReadsIsNotBufferedWithoutLimit() throws {
+        let pid = server.process.processIdentifier
+        let before = residentKiB(of: pid)
+        let socket = try RawWebSocket.open(port: port, timeout: 1)
+        // One 1 MiB binary frame, masked with the all-zero key (legal, and free to send again).
+        let size = 1 << 20
+        let frame: [UInt8] = [0x82, 0x80 | 127] + (0..<8).reversed().map { UInt8((size >> ($0 * 8)) & 0xff) } + [0, 0, 0, 0]
+            + [UInt8](repeating: 0x5A, count: size)
+        var sent = 0
+        let start = Date()
+        while Date().timeIntervalSince(start) < 4, sent < 400 << 20 {
+            do { try socket.connection.send(frame) } catch { break }  // times out once both directions are full
+            sent += size
+        }
+        let during = residentKiB(of: pid)
+        XCTAssertLessThan(sent, 64 << 20, "the server should stop reading while its echoes cannot be written, but took \(sent >> 20) MiB")
+        XCTAssertLessThan(during - before, 48_000, "server RSS grew from \(before) KiB to \(during) KiB")
+        let other = try RawWebSocket.open(port: port)
+        try other.send(text: "still here")
+        XCTAssertEqual(try other.receiveMessage().text, "still here", "everyone else is still served")
+    }
+}
