@@ -7,32 +7,51 @@ import NIOWebSocket
 enum WebSocketMasking {
     /// XORs `bytes` in place with the four key bytes repeated; masking and unmasking are the same.
     static func apply(_ bytes: UnsafeMutableRawBufferPointer, key: SIMD4<UInt8>) {
-        guard let base = bytes.baseAddress else { return }
+        apply(from: UnsafeRawBufferPointer(bytes), to: bytes, key: key)
+    }
+
+    /// Writes `source` XOR the key into `destination` (which may be `source` itself), so that a
+    /// copy and the unmasking are one pass over the bytes instead of two.
+    static func apply(from source: UnsafeRawBufferPointer, to destination: UnsafeMutableRawBufferPointer, key: SIMD4<UInt8>) {
+        precondition(destination.count >= source.count)
+        guard let input = source.baseAddress, let output = destination.baseAddress else { return }
         var wide: UInt64 = 0  // the key's bytes twice, in memory order
         withUnsafeMutableBytes(of: &wide) { word in
             for index in 0..<8 { word[index] = key[index & 3] }
         }
-        let words = bytes.count / 8
+        let words = source.count / 8
         var index = 0
         while index < words {
-            let word = base.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
-            base.storeBytes(of: word ^ wide, toByteOffset: index * 8, as: UInt64.self)
+            let word = input.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
+            output.storeBytes(of: word ^ wide, toByteOffset: index * 8, as: UInt64.self)
             index += 1
         }
         var tail = words * 8
-        while tail < bytes.count {
-            bytes[tail] ^= key[tail & 3]
+        while tail < source.count {
+            output.storeBytes(of: source[tail] ^ key[tail & 3], toByteOffset: tail, as: UInt8.self)
             tail += 1
         }
     }
 }
 
 extension WebSocketFrame {
-    /// Unmasks the payload in place and clears `maskKey`, so everything downstream (WSCore reads
+    /// Unmasks the payload and clears `maskKey`, so everything downstream (WSCore reads
     /// `unmaskedData`) gets the plain bytes without unmasking again.
-    mutating func unmaskInPlace() {
+    ///
+    /// The payload still shares its storage with the decoder's read buffer, so changing it in
+    /// place would first copy it; the unmasked bytes go straight into a new buffer instead.
+    mutating func unmask(allocator: ByteBufferAllocator) {
         guard let key = maskKey else { return }
-        data.withUnsafeMutableReadableBytes { WebSocketMasking.apply($0, key: SIMD4(key[0], key[1], key[2], key[3])) }
+        let bytesOfKey = SIMD4(key[0], key[1], key[2], key[3])
+        let count = data.readableBytes
+        var plain = allocator.buffer(capacity: count)
+        _ = data.withUnsafeReadableBytes { source in
+            plain.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { destination in
+                WebSocketMasking.apply(from: source, to: destination, key: bytesOfKey)
+                return count
+            }
+        }
+        data = plain
         maskKey = nil
     }
 }

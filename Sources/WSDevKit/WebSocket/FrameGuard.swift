@@ -6,7 +6,7 @@ import NIOWebSocket
 /// - Client frames must be masked (RFC 6455 §5.1): an unmasked one fails the connection with 1002.
 /// - At most one close frame leaves the server, so a shutdown's 1001 is not followed by a 1000.
 /// - Counts messages and records close codes for the access log.
-/// - Unmasks payloads in place with `unmaskInPlace()` (NIO's own unmasking goes byte by byte).
+/// - Unmasks payloads with `unmask(allocator:)` (NIO's own unmasking goes byte by byte).
 final class FrameGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias InboundOut = WebSocketFrame
@@ -45,7 +45,7 @@ final class FrameGuard: ChannelDuplexHandler, RemovableChannelHandler {
         default:
             break
         }
-        frame.unmaskInPlace()  // once, 8 bytes a step; WSCore's `unmaskedData` then costs nothing
+        frame.unmask(allocator: context.channel.allocator)  // once, 8 bytes a step; WSCore's `unmaskedData` then costs nothing
         context.fireChannelRead(wrapInboundOut(frame))
     }
 

@@ -54,16 +54,19 @@ struct SessionRunner: Sendable {
     /// was negotiated (NIO's handlers do not inflate); returns false to use `run` instead.
     func serveOnLoop(_ channel: any Channel, accepted: Handshake.Accepted, stats: SessionStats) throws -> Bool {
         guard accepted.extensions.isEmpty, let endpoint = accepted.endpoint as? any EventLoopEndpoint else { return false }
-        let info = accepted.info
+        let (id, path) = (accepted.info.id, accepted.info.path)  // not the headers: they would stay for the whole session
         let log = SessionLog(accessLog: accessLog)
         let registry = registry
         let started = ContinuousClock.now
-        registry.add(info.id, channel)
+        registry.add(id, channel)
         log.opened(accepted)
         let session = LoopSession(endpoint: endpoint, maxMessageBytes: maxMessageBytes, stats: stats) {
-            registry.remove(info.id)
-            log.closed(info, stats: stats, after: ContinuousClock.now - started)
+            registry.remove(id)
+            log.closed(path: path, id: id, stats: stats, after: ContinuousClock.now - started)
         }
+        // NIO reads at most 64 KiB at a time by default, so a 64 KiB message (plus its header)
+        // always took two reads and a copy to join them; the buffer only grows for busy sockets.
+        try channel.syncOptions?.setOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 512 << 10))
         // A client that sends faster than it reads is not read from until it catches up.
         try channel.pipeline.syncOperations.addHandlers(BackPressureHandler(), session)
         return true
