@@ -76,6 +76,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Process id of the server, to report its RSS and CPU (children included).", valueName: "pid"))
     var serverPid: Int32?
 
+    @Flag(help: ArgumentHelp("churn through NIO channels, like the other modes, instead of plain sockets (to cross-check them).", visibility: .hidden))
+    var channelChurn = false
+
     @Flag(help: "Print only the JSON line.")
     var json = false
 
@@ -113,6 +116,7 @@ struct BenchCommand: AsyncParsableCommand {
         plan.settle = settle
         plan.serverPID = serverPid
         plan.maxMessage = max(plan.maxMessage, plan.size)
+        if channelChurn { plan.channelChurn = true }
         do {
             let report = try await LoadGenerator.run(plan)
             if !json { print(report.humanLine) }

@@ -38,6 +38,9 @@ public struct BenchPlan: Sendable {
     /// The server's process id, to report its RSS and CPU (and its descendants').
     public var serverPID: Int32?
     public var maxMessage: Int
+    /// churn through NIO channels (`Connector`) instead of plain sockets: the engine of the other
+    /// modes, to cross-check the plain one, and the only one off Linux.
+    public var channelChurn: Bool
 
     public init(mode: Mode, target: BenchTarget) {
         self.mode = mode
@@ -59,6 +62,11 @@ public struct BenchPlan: Sendable {
         settle = 1
         serverPID = nil
         maxMessage = 16 << 20
+        #if os(Linux)
+        channelChurn = false
+        #else
+        channelChurn = true
+        #endif
     }
 
     /// The probe for `serverPID`, if any.

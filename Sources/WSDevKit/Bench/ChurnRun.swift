@@ -4,9 +4,9 @@ import NIOCore
 /// handshake and waits for the server to drop the connection, then starts again.
 /// Each lane runs as a chain of futures on its own event loop: no task hops per connection.
 enum ChurnRun {
-    static func run(_ plan: BenchPlan, tallies: Tallies) async throws -> BenchReport {
-        let payload = Payload(size: plan.size, binary: plan.binary)
-        let connector = Connector(target: plan.target, payload: payload, tallies: tallies, maxMessage: plan.maxMessage)
+    /// `tallies` (NIO's event loops) runs the lanes as NIO channels; without them, the lanes run
+    /// on plain sockets (`ChurnLoop`, Linux), which costs the generator far less per connection.
+    static func run(_ plan: BenchPlan, tallies: Tallies?) async throws -> BenchReport {
         let lanes = max(1, plan.lanes)
         let server = plan.server
         let serverCPU = server?.cpuSeconds()
@@ -14,22 +14,18 @@ enum ChurnRun {
         let start = NIODeadline.now()
         let stop = start + .nanoseconds(Int64(plan.seconds * 1e9))
 
-        var futures: [EventLoopFuture<Lane.Result>] = []
-        for lane in 0..<lanes {
-            let loop = tallies.loop(lane)
-            futures.append(loop.flatSubmit { Lane(index: lane, of: lanes, connector: connector, loop: loop, stop: stop).run() })
+        let tally: ChurnTally
+        if let tallies {
+            tally = try await channelLanes(plan, tallies: tallies, stop: stop)
+        } else {
+            #if os(Linux)
+            tally = try await ChurnLoop.run(plan, stop: stop)
+            #else
+            throw BenchError("churn without NIO channels needs Linux")
+            #endif
         }
-        var cycles = LatencyHistogram()
-        var failures = 0
-        var firstFailure: String?
-        for future in futures {
-            let result = try await future.get()
-            cycles.merge(result.cycles)
-            failures += result.failures
-            firstFailure = firstFailure ?? result.firstFailure
-        }
+        let cycles = tally.cycles
         let elapsed = Double((NIODeadline.now() - start).nanoseconds) / 1e9
-        let tally = try await tallies.total()
 
         var report = BenchReport(plan: plan)
         report.connections = lanes
@@ -39,16 +35,38 @@ enum ChurnRun {
         report.connectionsPerSecond = (Double(cycles.total) / elapsed).rounded()
         report.cycleP50Us = cycles.value(atQuantile: 0.5).map { (Double($0) / 100).rounded() / 10 }
         report.cycleP99Us = cycles.value(atQuantile: 0.99).map { (Double($0) / 100).rounded() / 10 }
-        report.fill(latency: tally.latency)
-        report.fill(tally: tally)
-        report.errors += failures
-        report.firstError = firstFailure ?? report.firstError
+        report.fill(latency: tally.counts.latency)
+        report.fill(tally: tally.counts)
         if let serverCPU, let now = server?.cpuSeconds(), cycles.total > 0 {
             report.serverCpuSeconds = ((now - serverCPU) * 100).rounded() / 100
             report.serverCpuUsPerMsg = ((now - serverCPU) / Double(cycles.total) * 1e8).rounded() / 100
+        }
+        if cycles.total > 0 {
             report.clientCpuUsPerMsg = ((ProcessProbe.ownCPUSeconds() - clientCPU) / Double(cycles.total) * 1e8).rounded() / 100
         }
         return report
+    }
+
+    /// The lanes as chains of futures on NIO's event loops, one channel per connection.
+    private static func channelLanes(_ plan: BenchPlan, tallies: Tallies, stop: NIODeadline) async throws -> ChurnTally {
+        let payload = Payload(size: plan.size, binary: plan.binary)
+        let connector = Connector(target: plan.target, payload: payload, tallies: tallies, maxMessage: plan.maxMessage)
+        let lanes = max(1, plan.lanes)
+        var futures: [EventLoopFuture<Lane.Result>] = []
+        for lane in 0..<lanes {
+            let loop = tallies.loop(lane)
+            futures.append(loop.flatSubmit { Lane(index: lane, of: lanes, connector: connector, loop: loop, stop: stop).run() })
+        }
+        var tally = ChurnTally()
+        var failures = LoopTally.Snapshot()
+        for future in futures {
+            let result = try await future.get()
+            tally.cycles.merge(result.cycles)
+            for _ in 0..<result.failures { failures.error(result.firstFailure ?? "") }
+        }
+        tally.counts = try await tallies.total()
+        tally.counts.add(failures)
+        return tally
     }
 
     /// One lane: a loop of connection cycles, all on one event loop.

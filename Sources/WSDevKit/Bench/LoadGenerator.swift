@@ -10,6 +10,9 @@ import NIOPosix
 public enum LoadGenerator {
     public static func run(_ plan: BenchPlan) async throws -> BenchReport {
         raiseFileLimit()
+        #if os(Linux)
+        if plan.mode == .churn && !plan.channelChurn { return try await ChurnRun.run(plan, tallies: nil) }
+        #endif
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, plan.threads))
         do {
             let tallies = try await Tallies(loops: Array(group.makeIterator()))

@@ -8,15 +8,9 @@ final class LoopTally {
     /// verified echo, mismatches, errors and latencies: all of it in one value that can leave the loop.
     var counts = Snapshot()
 
-    func mismatch(_ what: String) {
-        counts.mismatches += 1
-        if counts.firstMismatch == nil { counts.firstMismatch = what }
-    }
+    func mismatch(_ what: String) { counts.mismatch(what) }
 
-    func error(_ what: String) {
-        counts.errors += 1
-        if counts.firstError == nil { counts.firstError = what }
-    }
+    func error(_ what: String) { counts.error(what) }
 
     var snapshot: Snapshot { counts }
 
@@ -31,6 +25,16 @@ final class LoopTally {
         var firstError: String?
         var latency = LatencyHistogram()
         var lastEcho = NIODeadline.uptimeNanoseconds(0)
+
+        mutating func mismatch(_ what: String) {
+            mismatches += 1
+            if firstMismatch == nil { firstMismatch = what }
+        }
+
+        mutating func error(_ what: String) {
+            errors += 1
+            if firstError == nil { firstError = what }
+        }
 
         mutating func add(_ other: Snapshot) {
             windowMessages += other.windowMessages

@@ -33,6 +33,12 @@ struct Payload: Sendable {
     /// Message `sequence` as a complete masked client frame.
     func frame(sequence: UInt64, key: UInt32, allocator: ByteBufferAllocator) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: MaskedFrame.maxHeader + size)
+        write(sequence: sequence, key: key, into: &buffer)
+        return buffer
+    }
+
+    /// The same frame appended to `buffer` (churn reuses one buffer per lane).
+    func write(sequence: UInt64, key: UInt32, into buffer: inout ByteBuffer) {
         let stamp = stampLength
         MaskedFrame.write(opcode: opcode, key: key, count: size, into: &buffer) { destination in
             pattern.withUnsafeBytes { source in
@@ -40,7 +46,6 @@ struct Payload: Sendable {
             }
             for index in 0..<stamp { destination[index] = Self.hexDigit(sequence, index, stamp) }
         }
-        return buffer
     }
 
     /// True when `data` is exactly message `sequence`, byte for byte.

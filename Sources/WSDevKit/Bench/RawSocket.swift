@@ -1,0 +1,43 @@
+#if os(Linux)
+import Glibc
+import NIOCore
+
+/// Non-blocking TCP client sockets straight from the C library, for the churn lanes: NIO's
+/// `ClientBootstrap` spends most of a churn connection's client CPU building and tearing down a
+/// channel, its pipeline, promises and selector registration (see `ChurnLoop`).
+enum RawSocket {
+    /// A socket connecting to `address`, bound to `source`'s address first when given; the fd,
+    /// or the errno of what failed. A connect still under way is not a failure.
+    static func connect(to address: SocketAddress, from source: SocketAddress?) -> Result<Int32, Errno> {
+        let fd = socket(address.protocol.rawValue, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return .failure(Errno.current) }
+        var one: Int32 = 1
+        // Each write is a whole message sent after the previous answer, so Nagle rarely waits;
+        // but a large message's last segment could meet the server's delayed ACK (40 ms).
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        if let source {
+            // The port is picked at connect time, per destination, so that each source does not
+            // run out of ports at 28k (IP_BIND_ADDRESS_NO_PORT).
+            _ = setsockopt(fd, Int32(IPPROTO_IP), 24, &one, socklen_t(MemoryLayout<Int32>.size))
+            let bound = source.withSockAddr { bind(fd, $0, socklen_t($1)) }
+            guard bound == 0 else { return closing(fd) }
+        }
+        let connected = address.withSockAddr { Glibc.connect(fd, $0, socklen_t($1)) }
+        guard connected == 0 || errno == EINPROGRESS else { return closing(fd) }
+        return .success(fd)
+    }
+
+    private static func closing(_ fd: Int32) -> Result<Int32, Errno> {
+        let error = Errno.current
+        close(fd)
+        return .failure(error)
+    }
+
+    /// An errno value that prints as its meaning.
+    struct Errno: Error, CustomStringConvertible {
+        let code: Int32
+        static var current: Errno { Errno(code: errno) }
+        var description: String { String(cString: strerror(code)) }
+    }
+}
+#endif
