@@ -20,6 +20,8 @@ public struct OriginPolicy: Sendable {
         let normalised = Self.normalise(origin)
         // Pages opened from file:// send "null", as the classic tutorial's page does.
         if normalised == "null" || allowed.contains(normalised) { return nil }
+        // The usual case, a page of this server, without parsing a URL.
+        if let host = host?.lowercased(), normalised == "http://" + host || normalised == "https://" + host { return nil }
         guard let url = URL(string: normalised), let originHost = url.host?.lowercased() else {
             return refusal(origin)
         }
