@@ -1,4 +1,3 @@
-import HummingbirdCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -36,30 +35,14 @@ struct Listeners: Service {
     }
 
     private func start(host: String, port: Int, in group: inout ThrowingTaskGroup<Void, any Error>) async throws -> Int {
-        let (ready, signal) = AsyncStream<Result<Int, any Error>>.makeStream()
-        let server = Server(
-            childChannelSetup: childChannel,
-            configuration: .init(address: .hostname(host, port: port), backlog: 1024, reuseAddress: true),
-            onServerRunning: { channel in
-                signal.yield(.success(channel.localAddress?.port ?? port))
-                signal.finish()
-            },
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            logger: logger
-        )
-        group.addTask {
-            do {
-                try await server.run()
-            } catch {
-                let startup = Self.explain(error, host: host, port: port)
-                // Before listening, `start` hands the failure to `run`, which decides whether it is
-                // fatal; only a failure after that (the stream is finished) ends the group.
-                if case .terminated = signal.yield(.failure(startup)) { throw startup }
-                signal.finish()
-            }
+        let listener: Listener
+        do {
+            listener = try await Listener.bind(host: host, port: port, childChannel: childChannel, logger: logger)
+        } catch {
+            throw Self.explain(error, host: host, port: port)
         }
-        for await result in ready { return try result.get() }
-        throw StartupError.bindFailed(host: host, port: port, reason: "the server stopped before it was listening")
+        group.addTask { await listener.run() }
+        return listener.channel.localAddress?.port ?? port
     }
 
     /// An optional host may be missing (no IPv6 here), or already covered: on Linux `::` is

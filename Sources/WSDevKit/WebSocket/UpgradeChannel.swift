@@ -61,18 +61,23 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
 
     func handle(value: Value, logger: Logger) async {
         do {
-            switch try await value.negotiated.get() {
-            case .http(let http):
-                await handleHTTP(asyncChannel: http, logger: logger)
-            case .refused(let http, let refusal):
-                await refuse(http, refusal)
-            case .websocket(let socket, let accepted, let stats):
-                await sessions.run(socket, accepted: accepted, stats: stats)
-            case .onLoop:
-                break
-            }
+            await serve(value, try await value.negotiated.get(), logger: logger)
         } catch {
             logger.trace("connection ended before the handshake finished: \(error)")
+        }
+    }
+
+    /// What is left for a task once the handshake has shown what the connection is.
+    func serve(_ value: Value, _ negotiated: Negotiated, logger: Logger) async {
+        switch negotiated {
+        case .http(let http):
+            await handleHTTP(asyncChannel: http, logger: logger)
+        case .refused(let http, let refusal):
+            await refuse(http, refusal)
+        case .websocket(let socket, let accepted, let stats):
+            await sessions.run(socket, accepted: accepted, stats: stats)
+        case .onLoop:
+            break
         }
     }
 

@@ -1,0 +1,63 @@
+import Logging
+import NIOCore
+import NIOExtras
+import NIOPosix
+import ServiceLifecycle
+
+/// One listening socket, in place of HummingbirdCore's `Server`.
+///
+/// `Server` hands every connection to a Swift task, even a WebSocket that `LoopSession` serves
+/// entirely on its event loop: the hand-over and the task cost each connection several thread
+/// wake-ups (futex and eventfd calls) and, measured, a large share of the server's CPU when
+/// connections are short. Here a connection becomes a task only once its handshake shows it
+/// needs one (HTTP requests, sessions run by WSCore).
+struct Listener: Sendable {
+    let channel: any Channel
+    private let quiescing: ServerQuiescingHelper
+    private let connections: AsyncStream<(UpgradeChannel.Value, UpgradeChannel.Negotiated)>
+    private let arrivals: AsyncStream<(UpgradeChannel.Value, UpgradeChannel.Negotiated)>.Continuation
+    private let childChannel: UpgradeChannel
+    private let logger: Logger
+
+    static func bind(host: String, port: Int, childChannel: UpgradeChannel, logger: Logger) async throws -> Listener {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let quiescing = ServerQuiescingHelper(group: group)
+        let (connections, arrivals) = AsyncStream<(UpgradeChannel.Value, UpgradeChannel.Negotiated)>.makeStream()
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { channel in
+                childChannel.setup(channel: channel, logger: logger).map { value in
+                    value.negotiated.whenSuccess { negotiated in
+                        if case .onLoop = negotiated { return }
+                        arrivals.yield((value, negotiated))
+                    }
+                }
+            }
+            .bind(host: host, port: port).get()
+        return Listener(
+            channel: channel, quiescing: quiescing, connections: connections, arrivals: arrivals, childChannel: childChannel, logger: logger)
+    }
+
+    /// Serves until a graceful shutdown has let every connection finish.
+    func run() async {
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for await (value, negotiated) in connections {
+                    group.addTask { await childChannel.serve(value, negotiated, logger: logger) }
+                }
+            }
+        } onGracefulShutdown: {
+            // Stops accepting and asks open HTTP connections to close once their responses are out.
+            let done = channel.eventLoop.makePromise(of: Void.self)
+            done.futureResult.whenComplete { _ in arrivals.finish() }
+            quiescing.initiateShutdown(promise: done)
+        }
+    }
+}
