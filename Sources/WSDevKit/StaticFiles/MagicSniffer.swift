@@ -8,8 +8,8 @@ import Synchronization
 /// is cached per file version. A `magic_t` is not thread-safe: each call borrows a cookie from a pool.
 ///
 /// Cookies, and so the magic database, are made on the first sniff, not at startup: only files
-/// whose extension is not in `MediaTypeTable` need one, and a loaded database is several MB of
-/// resident memory that most sessions never use.
+/// whose extension is not in `MediaTypeTable` need one, and the first sniff (database loaded)
+/// adds about 2.5 MB of resident memory that most sessions never use.
 final class MagicSniffer: Sendable {
     private struct Cookie: @unchecked Sendable { let handle: OpaquePointer }
     private struct Key: Hashable { let path: String; let size: Int; let seconds: Int; let nanos: Int }
