@@ -6,6 +6,10 @@ import Synchronization
 ///
 /// A libmagic call costs 26 µs to 6 ms and blocks, so it runs on NIO's thread pool and its answer
 /// is cached per file version. A `magic_t` is not thread-safe: each call borrows a cookie from a pool.
+///
+/// Cookies, and so the magic database, are made on the first sniff, not at startup: only files
+/// whose extension is not in `MediaTypeTable` need one, and the first sniff (database loaded)
+/// adds about 2.5 MB of resident memory that most sessions never use.
 final class MagicSniffer: Sendable {
     private struct Cookie: @unchecked Sendable { let handle: OpaquePointer }
     private struct Key: Hashable { let path: String; let size: Int; let seconds: Int; let nanos: Int }
@@ -13,6 +17,8 @@ final class MagicSniffer: Sendable {
     private let idle = Mutex<[Cookie]>([])
     private let cache = Mutex<[Key: String]>([:])
     private let cacheLimit = 4096
+    /// The first failure to load the database is reported once; after it, sniffing falls back quietly.
+    private let reported = Mutex(false)
     static let fallback = "application/octet-stream"
 
     deinit {
@@ -40,12 +46,23 @@ final class MagicSniffer: Sendable {
 
     private func borrow() -> Cookie? {
         if let cookie = idle.withLock({ $0.popLast() }) { return cookie }
-        guard let handle = magic_open(MAGIC_MIME_TYPE | MAGIC_MIME_ENCODING | MAGIC_ERROR) else { return nil }
+        guard let handle = magic_open(MAGIC_MIME_TYPE | MAGIC_MIME_ENCODING | MAGIC_ERROR) else {
+            report("magic_open failed")
+            return nil
+        }
         guard magic_load(handle, nil) == 0 else {
+            report(magic_error(handle).map { String(cString: $0) } ?? "magic_load failed")
             magic_close(handle)
             return nil
         }
         return Cookie(handle: handle)
+    }
+
+    private func report(_ reason: String) {
+        guard reported.withLock({ done in defer { done = true }; return !done }) else { return }
+        Console.write(
+            "wsdev: cannot load the libmagic database (\(reason)); files whose extension wsdev does not know are sent as \(Self.fallback)\n",
+            toError: true)
     }
 
     /// `text/plain; charset=us-ascii` → `text/plain; charset=utf-8`; `charset=binary` dropped.
