@@ -10,6 +10,10 @@ final class OriginAndChatTests: XCTestCase {
             let reply = try RawWebSocket.handshake(port: port, path: "/cat", headers: ["Origin": allowed]).reply
             XCTAssertEqual(reply.status, 101, "Origin \(allowed ?? "(none)")")
         }
+        // Same origin by another name (a LAN address, a hosts-file name): Origin must match Host.
+        let lanPage = "wsdev.test:\(port)"
+        XCTAssertEqual(try RawWebSocket.handshake(port: port, path: "/cat", headers: ["Host": lanPage, "Origin": " HTTP://\(lanPage)/"]).reply.status, 101)
+        XCTAssertEqual(try RawWebSocket.handshake(port: port, path: "/cat", headers: ["Host": "other.test:\(port)", "Origin": "http://\(lanPage)"]).reply.status, 403)
         let refused = try RawWebSocket.handshake(port: port, path: "/cat", headers: ["Origin": "https://evil.example"]).reply
         XCTAssertEqual(refused.status, 403)
         XCTAssertTrue(refused.text.contains("https://evil.example") && refused.text.contains("--origin"), refused.text)
