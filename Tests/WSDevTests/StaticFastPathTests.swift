@@ -15,12 +15,18 @@ final class StaticFastPathTests: XCTestCase {
             "b.txt": "bee\n",
             "sub/index.html": "<p>sub index</p>",
         ])
+        // Past SmallFileCache's 64 KiB: sent from disk with sendfile.
+        try site.write("big.bin", Self.big(seed: 0))
     }
 
     override func tearDown() {
         _ = server?.stop()
         server = nil
         site = nil
+    }
+
+    private static func big(seed: UInt8) -> Data {
+        Data((0..<(300 * 1024)).map { UInt8(truncatingIfNeeded: $0 * 7 + Int(seed)) })
     }
 
     private func start(_ arguments: [String] = ["--no-reload"], slowOnly: Bool = false) throws {
@@ -52,9 +58,9 @@ final class StaticFastPathTests: XCTestCase {
 
     func testPipelinedFastAndSlowAnswersKeepRequestOrder() throws {
         try start()
-        _ = try exchange([get("/index.html"), get("/app.js"), get("/b.txt")])  // the slow path fills the table
+        _ = try exchange([get("/index.html"), get("/app.js"), get("/b.txt"), get("/big.bin")])  // the slow path fills the table
         let requests = [
-            get("/index.html"), get("/missing.html"), get("/app.js"), get("/sub"), get("/b.txt"),
+            get("/index.html"), get("/missing.html"), get("/app.js"), get("/sub"), get("/big.bin"),
             ("HEAD", request("HEAD", "/app.js")), get("/index.html", "Range: bytes=0-3\r\n"), get("/b.txt"),
             ("POST", request("POST", "/b.txt", "Content-Length: 3\r\n") + "abc"), get("/app.js?v=2"), get("/index.html"),
         ]
@@ -63,7 +69,7 @@ final class StaticFastPathTests: XCTestCase {
             XCTAssertEqual(replies.map(\.status), [200, 404, 200, 301, 200, 200, 206, 200, 405, 200, 200])
             XCTAssertEqual(replies[0].text, "<!DOCTYPE html><title>home</title><body>home page</body>")
             XCTAssertEqual(replies[2].text, "console.log('hi')\n")
-            XCTAssertEqual(replies[4].text, "bee\n")
+            XCTAssertEqual(Data(replies[4].body), Self.big(seed: 0))
             XCTAssertEqual(replies[6].text, "<!DO")
             XCTAssertEqual(replies[7].text, "bee\n")
             XCTAssertEqual(replies[9].text, "console.log('hi')\n")
@@ -76,6 +82,7 @@ final class StaticFastPathTests: XCTestCase {
         let requests = [
             get("/index.html"), get("/index.html"), ("HEAD", request("HEAD", "/app.js")), ("HEAD", request("HEAD", "/app.js")),
             get("/app.js"), get("/app.js"), get("/"), get("/"), get("/sub/"), get("/sub/"),
+            get("/big.bin"), get("/big.bin"), ("HEAD", request("HEAD", "/big.bin")), get("/big.bin"),
         ]
         try start(arguments, slowOnly: true)
         let slow = try exchange(requests)
@@ -88,6 +95,7 @@ final class StaticFastPathTests: XCTestCase {
         XCTAssertEqual(fast[1][header: "Access-Control-Allow-Origin"], "*")
         XCTAssertEqual(fast[1][header: "Cache-Control"], "max-age=5")
         XCTAssertNotNil(fast[1][header: "Date"])
+        XCTAssertEqual(Data(fast[13].body), Self.big(seed: 0))
         // With the etag known, 304s both ways, and the connection goes on after them.
         let etag = try XCTUnwrap(fast[0][header: "ETag"])
         let modified = try XCTUnwrap(fast[0][header: "Last-Modified"])
@@ -130,6 +138,10 @@ final class StaticFastPathTests: XCTestCase {
         XCTAssertEqual(after.map(\.text), ["BEE\n", "BEE\n"])
         XCTAssertNotEqual(after[0][header: "ETag"], before[1][header: "ETag"])
         XCTAssertEqual(after[1][header: "ETag"], after[0][header: "ETag"])
+
+        XCTAssertEqual(try exchange([get("/big.bin"), get("/big.bin")], on: connection).map { Data($0.body) }, [Self.big(seed: 0), Self.big(seed: 0)])
+        try site.write("big.bin", Self.big(seed: 1))
+        XCTAssertEqual(try exchange([get("/big.bin"), get("/big.bin")], on: connection).map { Data($0.body) }, [Self.big(seed: 1), Self.big(seed: 1)])
 
         try FileManager.default.createSymbolicLink(atPath: site.root.appendingPathComponent("link.txt").path, withDestinationPath: "b.txt")
         XCTAssertEqual(try exchange([get("/link.txt"), get("/link.txt")], on: connection).map(\.text), ["BEE\n", "BEE\n"])

@@ -116,17 +116,40 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
             ifModifiedSince: Self.value(request.head.headers, "if-modified-since"),
             ifRange: nil)
         let notModified = preconditions.notModified(etag: entry.etag, modifiedSeconds: entry.modifiedSeconds)
+        let sendsBody = !notModified && request.head.method == .GET
+        var file: NIOFileHandle?
+        if sendsBody, entry.body == nil {
+            // Changed since the head was read: nothing is written yet, so the slow path can still answer.
+            guard let opened = entry.open() else { return passOn(request, context: context) }
+            file = opened
+        }
         var headers = notModified ? entry.notModified : entry.ok
         headers.add(name: "Date", value: shared.date.now)
         let head = HTTPResponseHead(version: .http1_1, status: notModified ? .notModified : .ok, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if !notModified, request.head.method == .GET, entry.body.readableBytes > 0 {
-            context.write(wrapOutboundOut(.body(.byteBuffer(entry.body))), promise: nil)
+        if sendsBody, let body = entry.body, body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
-        context.write(wrapOutboundOut(.end(nil)), promise: nil)
+        if let file {
+            // sendfile(2) from the page cache, as nginx does; the descriptor closes once it is sent or failed.
+            let region = FileRegion(fileHandle: file, readerIndex: 0, endIndex: entry.size)
+            context.write(wrapOutboundOut(.body(.fileRegion(region))), promise: nil)
+            let sent = context.eventLoop.makePromise(of: Void.self)
+            sent.futureResult.whenComplete { _ in try? file.close() }
+            context.write(wrapOutboundOut(.end(nil)), promise: sent)
+        } else {
+            context.write(wrapOutboundOut(.end(nil)), promise: nil)
+        }
         needsFlush = true
         shared.accessLog.info(
             "\(request.head.method.rawValue) \(request.head.uri) \(notModified ? 304 : 200)\(notModified ? "" : entry.logLength) \((ContinuousClock.now - request.started).logText)")
+    }
+
+    /// Hands a request this handler took after all to the slow path, as if it had never stopped here.
+    private func passOn(_ request: Answering, context: ChannelHandlerContext) {
+        owedBySlowPath += 1
+        context.fireChannelRead(wrapInboundOut(.head(request.head)))
+        context.fireChannelRead(wrapInboundOut(.end(nil)))
     }
 
     /// A header's lines joined as HTTPFields joins them for the slow path.

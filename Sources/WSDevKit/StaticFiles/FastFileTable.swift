@@ -35,7 +35,8 @@ final class FastFileTable: Sendable {
         let modifiedSeconds: Int
         let ok: HTTPHeaders
         let notModified: HTTPHeaders
-        let body: ByteBuffer
+        /// The whole body; nil for files too large to keep, which are sent from disk (`open`).
+        let body: ByteBuffer?
         /// " 1024 B", as the access log writes Content-Length.
         let logLength: String
 
@@ -48,6 +49,19 @@ final class FastFileTable: Sendable {
         func isCurrent(_ info: stat) -> Bool {
             info.st_mode & S_IFMT == S_IFREG && UInt64(info.st_ino) == inode && Int(info.st_size) == size
                 && Int(info.st_mtim.tv_sec) == seconds && Int(info.st_mtim.tv_nsec) == nanoseconds
+        }
+
+        /// The file, opened for `sendfile` and checked (on the descriptor, so no rename can slip in
+        /// between) to be this entry's version; nil when it is not. The caller closes it.
+        func open() -> NIOFileHandle? {
+            let descriptor = Foundation.open(candidate, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return nil }
+            var info = stat()
+            guard fstat(descriptor, &info) == 0, isCurrent(info) else {
+                close(descriptor)
+                return nil
+            }
+            return NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: descriptor)
         }
     }
 
@@ -67,10 +81,10 @@ final class FastFileTable: Sendable {
     }
 
     /// Called by the slow path with what it would send for a whole, unconditional GET of `file`,
-    /// and for a 304, both before the dev headers and `Date` are added.
+    /// and for a 304, both before the dev headers and `Date` are added. A nil `body`: from disk.
     func record(
         _ route: Route, file: FileInfo, etag: String, modifiedSeconds: Int,
-        ok: HTTPFields, notModified: HTTPFields, body: ByteBuffer
+        ok: HTTPFields, notModified: HTTPFields, body: ByteBuffer?
     ) {
         var ok = ok
         var notModified = notModified
@@ -84,10 +98,11 @@ final class FastFileTable: Sendable {
             etag: etag, modifiedSeconds: modifiedSeconds,
             ok: HTTPHeaders(ok), notModified: HTTPHeaders(notModified), body: body,
             logLength: ok[.contentLength].map { " \($0) B" } ?? "")
+        let bytes = body?.readableBytes ?? 0
         store.withLock { store in
-            if store.entries.count >= maxEntries || store.bytes + body.readableBytes > budget { store = Store() }
-            if let old = store.entries.updateValue(entry, forKey: route.urlPath) { store.bytes -= old.body.readableBytes }
-            store.bytes += body.readableBytes
+            if store.entries.count >= maxEntries || store.bytes + bytes > budget { store = Store() }
+            if let old = store.entries.updateValue(entry, forKey: route.urlPath) { store.bytes -= old.body?.readableBytes ?? 0 }
+            store.bytes += bytes
         }
     }
 
@@ -102,7 +117,7 @@ final class FastFileTable: Sendable {
             // Unless the slow path has meanwhile recorded the new version.
             guard let stored = store.entries[key], stored.sameVersion(as: entry) else { return }
             store.entries[key] = nil
-            store.bytes -= stored.body.readableBytes
+            store.bytes -= stored.body?.readableBytes ?? 0
         }
         return nil
     }

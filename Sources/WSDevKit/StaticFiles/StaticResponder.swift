@@ -79,8 +79,14 @@ struct StaticResponder: Sendable {
             .cacheControl: "no-cache",
             .acceptRanges: "bytes",
         ]
-        if let route, let bytes = await smallFiles.contents(of: file) {
-            remember(route, file: file, etag: file.etag, modifiedSeconds: file.modifiedSeconds, validators: headers, type: type, body: bytes)
+        if let route {
+            // Small files from memory; larger ones the fast path sends from disk.
+            let bytes = await smallFiles.contents(of: file)
+            if bytes != nil || file.size > smallFiles.largestFile {
+                remember(
+                    route, file: file, etag: file.etag, modifiedSeconds: file.modifiedSeconds,
+                    validators: headers, type: type, length: file.size, body: bytes)
+            }
         }
         let preconditions = Preconditions(
             ifNoneMatch: request.headers[.ifNoneMatch],
@@ -133,7 +139,9 @@ struct StaticResponder: Sendable {
         ]
         if let route, let bytes = await smallFiles.contents(of: file) {
             let page = ByteBuffer(bytes: injector.inject(into: Array(bytes.readableBytesView)))
-            remember(route, file: file, etag: etag, modifiedSeconds: modified, validators: headers, type: type, body: page)
+            remember(
+                route, file: file, etag: etag, modifiedSeconds: modified,
+                validators: headers, type: type, length: page.readableBytes, body: page)
         }
         let preconditions = Preconditions(
             ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince], ifRange: nil)
@@ -164,11 +172,11 @@ struct StaticResponder: Sendable {
     /// headers built here: `validators` then, for the 200, Content-Type and Content-Length.
     private func remember(
         _ route: FastFileTable.Route, file: FileInfo, etag: String, modifiedSeconds: Int,
-        validators: HTTPFields, type: String, body: ByteBuffer
+        validators: HTTPFields, type: String, length: Int, body: ByteBuffer?
     ) {
         var ok = validators
         ok[.contentType] = type
-        ok[.contentLength] = String(body.readableBytes)
+        ok[.contentLength] = String(length)
         fastFiles?.record(route, file: file, etag: etag, modifiedSeconds: modifiedSeconds, ok: ok, notModified: validators, body: body)
     }
 
