@@ -13,11 +13,12 @@ struct RequestRouter: Sendable {
     /// `--header`, `--cors`, `--coi`.
     let devHeaders: DevHeaders
     let date = DateHeader()
-    /// Answers `statics` gave for small files, which `FastFileHandler` repeats on the event loop.
-    let fastFiles: FastFileTable
+    /// Answers `statics` gave for files, which `FastFileHandler` repeats on the event loop; nil
+    /// with `WSDEV_NO_FAST_PATH` set, so tests and benchmarks can compare both paths.
+    let fastFiles: FastFileTable?
 
     init(statics: StaticResponder, endpoints: EndpointTable, accessLog: Logger, devHeaders: DevHeaders = DevHeaders(custom: [], cors: false, coi: false)) {
-        self.fastFiles = FastFileTable(devHeaders: devHeaders)
+        self.fastFiles = ProcessInfo.processInfo.environment["WSDEV_NO_FAST_PATH"] == nil ? FastFileTable(devHeaders: devHeaders) : nil
         var statics = statics
         statics.fastFiles = fastFiles
         self.statics = statics
@@ -26,11 +27,9 @@ struct RequestRouter: Sendable {
         self.devHeaders = devHeaders
     }
 
-    /// What each connection's `FastFileHandler` needs, so that its answers and log lines are this
-    /// router's; nil with `WSDEV_NO_FAST_PATH` set, so tests and benchmarks can compare both paths.
+    /// What each connection's `FastFileHandler` needs, so that its answers and log lines are this router's.
     var fastPath: FastFileHandler.Shared? {
-        guard ProcessInfo.processInfo.environment["WSDEV_NO_FAST_PATH"] == nil else { return nil }
-        return FastFileHandler.Shared(files: fastFiles, endpoints: endpoints, date: date, accessLog: accessLog)
+        fastFiles.map { FastFileHandler.Shared(files: $0, endpoints: endpoints, date: date, accessLog: accessLog) }
     }
 
     func respond(to request: Request, writer: consuming ResponseWriter, channel: any Channel) async throws {

@@ -22,15 +22,19 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let endpoints: EndpointTable
         let date: DateHeader
         let accessLog: Logger
+        /// Decided once: formatting a line that `--quiet` drops still costs a little per request.
+        var logsRequests: Bool { accessLog.logLevel <= .info }
     }
 
     private struct Answering {
         let head: HTTPRequestHead
         let entry: FastFileTable.Entry
-        let started: ContinuousClock.Instant
+        /// For the access log; not read from the clock with `--quiet`.
+        let started: ContinuousClock.Instant?
     }
 
     private let shared: Shared
+    private let logsRequests: Bool
     /// Requests passed on whose responses the slow path has not yet written to their `.end`.
     private var owedBySlowPath = 0
     /// Set for good by a request that may end the connection (`Connection: close`, HTTP/1.0):
@@ -39,29 +43,33 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// A request answered here whose head has been read and whose `.end` has not.
     private var answering: Answering?
     private var needsFlush = false
+    /// Whether anything went on to the slow path since the last read completed: if not, there is
+    /// nothing for NIOAsyncChannel to deliver, and its read-complete work can be skipped.
+    private var forwarded = false
 
     init(_ shared: Shared) {
         self.shared = shared
+        self.logsRequests = shared.logsRequests
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
             if let entry = fastEntry(for: head, context: context) {
-                answering = Answering(head: head, entry: entry, started: .now)
+                answering = Answering(head: head, entry: entry, started: logsRequests ? .now : nil)
             } else {
                 owedBySlowPath += 1
-                context.fireChannelRead(data)
+                forward(data, context: context)
             }
         case .body:
             // Requests with a body are never answered here; a body part belongs to a passed-on request.
-            if answering == nil { context.fireChannelRead(data) }
+            if answering == nil { forward(data, context: context) }
         case .end:
             if let request = answering {
                 answering = nil
                 answer(request, context: context)
             } else {
-                context.fireChannelRead(data)
+                forward(data, context: context)
             }
         }
     }
@@ -72,7 +80,15 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
             needsFlush = false
             context.flush()
         }
-        context.fireChannelReadComplete()
+        if forwarded {
+            forwarded = false
+            context.fireChannelReadComplete()
+        }
+    }
+
+    private func forward(_ data: NIOAny, context: ChannelHandlerContext) {
+        forwarded = true
+        context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -95,7 +111,8 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
         for name in Self.slowHeaders where head.headers.contains(name: name) { return nil }
         // The slow path waits while the client does not read; answering here would pile answers up.
         guard context.channel.isWritable else { return nil }
-        let path = head.uri.firstIndex(of: "?").map { head.uri[..<$0] } ?? head.uri[...]
+        let uri = head.uri
+        let path = uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { uri[..<$0] } ?? uri[...]
         // A handler file may have made this path an endpoint since the file was served.
         guard shared.endpoints.endpoint(at: path) == nil else { return nil }
         return shared.files.current(path)
@@ -141,15 +158,16 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.end(nil)), promise: nil)
         }
         needsFlush = true
+        guard let started = request.started else { return }
         shared.accessLog.info(
-            "\(request.head.method.rawValue) \(request.head.uri) \(notModified ? 304 : 200)\(notModified ? "" : entry.logLength) \((ContinuousClock.now - request.started).logText)")
+            "\(request.head.method.rawValue) \(request.head.uri) \(notModified ? 304 : 200)\(notModified ? "" : entry.logLength) \((ContinuousClock.now - started).logText)")
     }
 
     /// Hands a request this handler took after all to the slow path, as if it had never stopped here.
     private func passOn(_ request: Answering, context: ChannelHandlerContext) {
         owedBySlowPath += 1
-        context.fireChannelRead(wrapInboundOut(.head(request.head)))
-        context.fireChannelRead(wrapInboundOut(.end(nil)))
+        forward(wrapInboundOut(.head(request.head)), context: context)
+        forward(wrapInboundOut(.end(nil)), context: context)
     }
 
     /// A header's lines joined as HTTPFields joins them for the slow path.
