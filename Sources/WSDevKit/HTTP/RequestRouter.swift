@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import HummingbirdCore
 import Logging
@@ -10,8 +11,26 @@ struct RequestRouter: Sendable {
     let endpoints: EndpointTable
     let accessLog: Logger
     /// `--header`, `--cors`, `--coi`.
-    var devHeaders = DevHeaders(custom: [], cors: false, coi: false)
+    let devHeaders: DevHeaders
     let date = DateHeader()
+    /// Answers `statics` gave for files, which `FastFileHandler` repeats on the event loop; nil
+    /// with `WSDEV_NO_FAST_PATH` set, so tests and benchmarks can compare both paths.
+    let fastFiles: FastFileTable?
+
+    init(statics: StaticResponder, endpoints: EndpointTable, accessLog: Logger, devHeaders: DevHeaders = DevHeaders(custom: [], cors: false, coi: false)) {
+        self.fastFiles = ProcessInfo.processInfo.environment["WSDEV_NO_FAST_PATH"] == nil ? FastFileTable(devHeaders: devHeaders) : nil
+        var statics = statics
+        statics.fastFiles = fastFiles
+        self.statics = statics
+        self.endpoints = endpoints
+        self.accessLog = accessLog
+        self.devHeaders = devHeaders
+    }
+
+    /// What each connection's `FastFileHandler` needs, so that its answers and log lines are this router's.
+    var fastPath: FastFileHandler.Shared? {
+        fastFiles.map { FastFileHandler.Shared(files: $0, endpoints: endpoints, date: date, accessLog: accessLog) }
+    }
 
     func respond(to request: Request, writer: consuming ResponseWriter, channel: any Channel) async throws {
         let started = ContinuousClock.now

@@ -56,7 +56,8 @@ public struct WSDevServer: Sendable {
             handshake: Handshake(endpoints: endpoints, extensions: extensions, origins: configuration.origins),
             sessions: SessionRunner(registry: registry, maxMessageBytes: maxMessage, accessLog: accessLog, libraryLog: libraryLog),
             maxFrameSize: maxMessage,
-            accessLog: accessLog
+            accessLog: accessLog,
+            fastPath: router.fastPath
         )
         let rootPath = root.path.isEmpty ? "/" : root.path
         let endpoints = self.endpoints

@@ -29,8 +29,7 @@ struct DocumentRoot: Sendable {
 
     /// Maps the raw (still percent-encoded) path of a request URL to what lies on disk.
     func resolve(urlPath: Substring) -> Resolution {
-        guard let segments = Self.segments(of: urlPath) else { return .notFound }
-        let candidate = segments.isEmpty ? (path.isEmpty ? "/" : path) : path + "/" + segments.joined(separator: "/")
+        guard let candidate = candidate(urlPath: urlPath) else { return .notFound }
         guard let real = realpath(candidate, nil) else { return .notFound }
         let resolved = String(cString: real)
         free(real)
@@ -48,6 +47,13 @@ struct DocumentRoot: Sendable {
         case S_IFREG: return .file(FileInfo(path: resolved, stat: info))
         default: return .notFound
         }
+    }
+
+    /// The path under the root that a URL path names, before symlinks are followed; nil when the
+    /// URL path is unsafe. `FastFileTable` stats it to check that a URL still leads to the same file.
+    func candidate(urlPath: Substring) -> String? {
+        guard let segments = Self.segments(of: urlPath) else { return nil }
+        return segments.isEmpty ? (path.isEmpty ? "/" : path) : path + "/" + segments.joined(separator: "/")
     }
 
     /// Decoded path segments, or nil when any segment is unsafe or malformed.

@@ -18,6 +18,8 @@ struct StaticResponder: Sendable {
     let smallFiles = SmallFileCache()
     /// HTML files larger than this are sent as they are: the script would mean holding them in memory.
     let largestInjected = 16 << 20
+    /// Where whole answers for small files are left for `FastFileHandler` to repeat; set by `RequestRouter`.
+    var fastFiles: FastFileTable?
 
     func respond(to request: Request) async -> Response {
         guard request.method == .get || request.method == .head else {
@@ -30,21 +32,21 @@ struct StaticResponder: Sendable {
         switch root.resolve(urlPath: path) {
         case .notFound:
             if spa, request.headers[.accept]?.contains("text/html") == true, case .file(let index) = root.resolve(urlPath: "/index.html") {
-                return await serve(index, request: request)
+                return await serve(index, request: request, route: nil)
             }
             return page(.notFound, html: ErrorPage.html(.notFound, "Nothing at \(path) in the document root."), request: request)
         case .forbidden:
             return ErrorPage.response(.forbidden, "\(path) leads outside the document root, so it is not served.")
         case .file(let file):
             guard !path.hasSuffix("/") else { return ErrorPage.response(.notFound, "\(path) is a file, not a folder.") }
-            return await serve(file, request: request)
+            return await serve(file, request: request, route: route(path, candidate: path))
         case .directory(let directory):
             guard path.hasSuffix("/") else {
                 let query = target.drop { $0 != "?" }
                 return Response(status: .movedPermanently, headers: [.location: path + "/" + query, .contentLength: "0"])
             }
             if case .file(let index) = root.resolve(urlPath: path + "index.html") {
-                return await serve(index, request: request)
+                return await serve(index, request: request, route: route(path, candidate: path + "index.html"))
             }
             return page(.ok, html: DirectoryListing.html(directory: directory, urlPath: String(path)), request: request)
         }
@@ -60,10 +62,16 @@ struct StaticResponder: Sendable {
             body: request.method == .head ? .init() : .init(byteBuffer: body))
     }
 
-    private func serve(_ file: FileInfo, request: Request) async -> Response {
+    /// The fast path's key for an answer about `urlPath`, when it is kept; nil otherwise.
+    private func route(_ urlPath: Substring, candidate: Substring) -> FastFileTable.Route? {
+        guard fastFiles != nil, let candidate = root.candidate(urlPath: candidate) else { return nil }
+        return FastFileTable.Route(urlPath: String(urlPath), candidate: candidate)
+    }
+
+    private func serve(_ file: FileInfo, request: Request, route: FastFileTable.Route?) async -> Response {
         let type = await mediaType(of: file)
         if let injector, type.hasPrefix("text/html"), file.size <= largestInjected {
-            return await serveInjected(file, type: type, request: request, injector: injector)
+            return await serveInjected(file, type: type, request: request, injector: injector, route: route)
         }
         var headers: HTTPFields = [
             .eTag: file.etag,
@@ -71,6 +79,15 @@ struct StaticResponder: Sendable {
             .cacheControl: "no-cache",
             .acceptRanges: "bytes",
         ]
+        if let route {
+            // Small files from memory; larger ones the fast path sends from disk.
+            let bytes = await smallFiles.contents(of: file)
+            if bytes != nil || file.size > smallFiles.largestFile {
+                remember(
+                    route, file: file, etag: file.etag, modifiedSeconds: file.modifiedSeconds,
+                    validators: headers, type: type, length: file.size, body: bytes)
+            }
+        }
         let preconditions = Preconditions(
             ifNoneMatch: request.headers[.ifNoneMatch],
             ifModifiedSince: request.headers[.ifModifiedSince],
@@ -109,7 +126,9 @@ struct StaticResponder: Sendable {
 
     /// An HTML file with the reload script. Range requests get the whole page (`Accept-Ranges: none`):
     /// the page is rebuilt per request, and browsers never ask for part of one.
-    private func serveInjected(_ file: FileInfo, type: String, request: Request, injector: ScriptInjector) async -> Response {
+    private func serveInjected(
+        _ file: FileInfo, type: String, request: Request, injector: ScriptInjector, route: FastFileTable.Route?
+    ) async -> Response {
         let etag = injector.etag(for: file.etag)
         let modified = injector.lastModified(for: file.modifiedSeconds)
         var headers: HTTPFields = [
@@ -118,6 +137,12 @@ struct StaticResponder: Sendable {
             .cacheControl: "no-cache",
             .acceptRanges: "none",
         ]
+        if let route, let bytes = await smallFiles.contents(of: file) {
+            let page = ByteBuffer(bytes: injector.inject(into: Array(bytes.readableBytesView)))
+            remember(
+                route, file: file, etag: etag, modifiedSeconds: modified,
+                validators: headers, type: type, length: page.readableBytes, body: page)
+        }
         let preconditions = Preconditions(
             ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince], ifRange: nil)
         if preconditions.notModified(etag: etag, modifiedSeconds: modified) {
@@ -141,6 +166,18 @@ struct StaticResponder: Sendable {
         let page = injector.inject(into: Array(buffer.readableBytesView))
         headers[.contentLength] = String(page.count)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: page)))
+    }
+
+    /// Whatever this request asked, the fast path gets the whole file's 200 and the 304, with the
+    /// headers built here: `validators` then, for the 200, Content-Type and Content-Length.
+    private func remember(
+        _ route: FastFileTable.Route, file: FileInfo, etag: String, modifiedSeconds: Int,
+        validators: HTTPFields, type: String, length: Int, body: ByteBuffer?
+    ) {
+        var ok = validators
+        ok[.contentType] = type
+        ok[.contentLength] = String(length)
+        fastFiles?.record(route, file: file, etag: etag, modifiedSeconds: modifiedSeconds, ok: ok, notModified: validators, body: body)
     }
 
     private func mediaType(of file: FileInfo) async -> String {

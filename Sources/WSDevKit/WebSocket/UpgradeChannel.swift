@@ -30,6 +30,8 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     let sessions: SessionRunner
     let maxFrameSize: Int
     let accessLog: Logger
+    /// Repeats of small static answers, given on the event loop by `FastFileHandler`; nil: none.
+    var fastPath: FastFileHandler.Shared?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
@@ -39,6 +41,9 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
                 upgraders: [upgrader],
                 notUpgradingCompletionHandler: { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let fastPath, outcome.value == nil {
+                            try channel.pipeline.syncOperations.addHandler(FastFileHandler(fastPath))
+                        }
                         try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                         try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
                         let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
