@@ -8,7 +8,8 @@ final class TCPConnection {
     var descriptor: Int32 { fd }
     private var buffer: [UInt8] = []
 
-    init(port: Int, host: String = "127.0.0.1", timeout: TimeInterval = 10) throws {
+    /// `receiveBuffer` caps the kernel's receive buffer (set before connecting, so the window obeys it).
+    init(port: Int, host: String = "127.0.0.1", timeout: TimeInterval = 10, receiveBuffer: Int32? = nil) throws {
         let ipv6 = host.contains(":")
         fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
@@ -17,6 +18,7 @@ final class TCPConnection {
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
         let result: Int32
         if ipv6 {
             var address = sockaddr_in6()
