@@ -40,6 +40,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Largest WebSocket message accepted, e.g. 16M, 512K, 65536; bigger ones close with 1009.", valueName: "size"))
     var maxMessage: ByteSize = ByteSize(bytes: 16 << 20)
 
+    @Option(help: ArgumentHelp("Seconds between pings to a quiet WebSocket; one that stays silent for a further interval is closed with 1001.", valueName: "seconds"))
+    var pingInterval: Double = 30
+
     @Flag(help: "No live reload: HTML pages are sent exactly as they are on disk, and files are not watched.")
     var noReload = false
 
@@ -83,6 +86,9 @@ struct Serve: AsyncParsableCommand {
         if let root, let documentRoot, root != documentRoot {
             throw ValidationError("Give the folder once: either as ROOT ('\(root)') or with --document-root ('\(documentRoot)').")
         }
+        guard pingInterval >= 0.1, pingInterval <= 86_400 else {
+            throw ValidationError("--ping-interval \(pingInterval) is out of range: give seconds between 0.1 and 86400 (a day); the default is 30.")
+        }
         if lan, let host {
             throw ValidationError("--lan listens on every interface and --host \(host) on one address: pick one (drop --host to use --lan, or drop --lan).")
         }
@@ -106,6 +112,7 @@ struct Serve: AsyncParsableCommand {
         configuration.builtins = !noBuiltins
         configuration.poll = poll
         configuration.spa = spa
+        configuration.pingInterval = .milliseconds(Int64(pingInterval * 1000))
         configuration.headers = header.compactMap { try? CustomHeader(parsing: $0) }
         configuration.cors = cors
         configuration.crossOriginIsolation = coi

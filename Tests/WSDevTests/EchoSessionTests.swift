@@ -71,4 +71,31 @@ final class EchoSessionTests: XCTestCase {
         try other.send(text: "still here")
         XCTAssertEqual(try other.receiveMessage().text, "still here", "everyone else is still served")
     }
+
+    func testQuietClientsArePingedAndSilentOnesClosed() throws {
+        let quick = try ServerProcess(root: site.root.path, arguments: ["--ping-interval", "0.3"])
+        defer { _ = quick.stop() }
+        let silent = try RawWebSocket.open(port: quick.port, timeout: 3)
+        let ping = try silent.receive()
+        XCTAssertEqual(ping.opcode, RawWebSocket.ping, "a quiet connection is pinged")
+        let close = try silent.receive()
+        XCTAssertEqual(close.closeCode, 1001, "no answer to the ping: the server goes away")
+        try silent.sendClose(code: 1001)
+        XCTAssertTrue(quick.waitForLog("answered nothing"), quick.log)
+
+        // A client that answers its pings, and does nothing else, stays open interval after interval.
+        let answering = try RawWebSocket.open(port: quick.port, timeout: 3)
+        var pings = 0
+        let start = Date()
+        while Date().timeIntervalSince(start) < 1.5 {
+            let frame = try answering.receive()
+            XCTAssertEqual(frame.opcode, RawWebSocket.ping, "only pings while the client is quiet, got opcode \(frame.opcode)")
+            guard frame.opcode == RawWebSocket.ping else { break }
+            try answering.send(opcode: RawWebSocket.pong, payload: frame.payload)
+            pings += 1
+        }
+        XCTAssertGreaterThanOrEqual(pings, 3)
+        try answering.send(text: "still here")
+        XCTAssertEqual(try answering.receiveMessage().text, "still here")
+    }
 }

@@ -32,6 +32,9 @@ public struct ServerConfiguration: Sendable {
     public var openBrowser = false
     /// `--lan`: listen on every interface and print the network URLs with a QR code.
     public var lan = false
+    /// `--ping-interval`: an idle WebSocket is pinged this often, and closed (1001) when a whole
+    /// interval passes after a ping with nothing heard from the client.
+    public var pingInterval: Duration = .seconds(30)
 
     public init(
         root: String = "public",

@@ -54,7 +54,7 @@ public struct WSDevServer: Sendable {
         let channel = UpgradeChannel(
             responder: { request, writer, channel in try await router.respond(to: request, writer: writer, channel: channel) },
             handshake: Handshake(endpoints: endpoints, extensions: extensions, origins: configuration.origins),
-            sessions: SessionRunner(registry: registry, maxMessageBytes: maxMessage, accessLog: accessLog, libraryLog: libraryLog),
+            sessions: SessionRunner(registry: registry, maxMessageBytes: maxMessage, pingInterval: configuration.pingInterval, accessLog: accessLog, libraryLog: libraryLog),
             maxFrameSize: maxMessage,
             accessLog: accessLog,
             fastPath: router.fastPath

@@ -1,6 +1,7 @@
 /// Close codes as RFC 6455 §7.4 and the IANA registry define them.
 enum CloseCode {
     static let normal: UInt16 = 1000
+    static let goingAway: UInt16 = 1001
     static let protocolError: UInt16 = 1002
     static let invalidPayload: UInt16 = 1007
     static let tooBig: UInt16 = 1009

@@ -6,7 +6,8 @@ import NIOWebSocket
 /// Sits behind `FrameGuard`, which has already refused unmasked frames, unmasked the rest and
 /// counted messages, and behind NIO's decoder, which refuses oversized frames (1009) and
 /// malformed control frames (1002). Here: reserved bits and opcodes, fragments, UTF-8, the
-/// message size limit, ping, and both ways of closing. Writes are flushed once per read batch.
+/// message size limit, ping (both ways), and both ways of closing. Writes are flushed once per
+/// read batch.
 final class LoopSession: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -16,6 +17,7 @@ final class LoopSession: ChannelInboundHandler {
     private let endpoint: any EventLoopEndpoint
     private let maxMessageBytes: Int
     private let closeTimeout: TimeAmount
+    private let pingInterval: TimeAmount
     private let stats: SessionStats
     private let onClose: @Sendable () -> Void
     private var state = State.open
@@ -23,17 +25,34 @@ final class LoopSession: ChannelInboundHandler {
     private var partial: (opcode: WebSocketOpcode, data: ByteBuffer)?
     private var unflushed = false
     private var closeTimer: Scheduled<Void>?
+    private var pinger: RepeatedTask?
+    /// Whether anything arrived since the last ping check; a peer that vanished without a FIN
+    /// is noticed only by its silence.
+    private var heard = true
 
-    init(endpoint: any EventLoopEndpoint, maxMessageBytes: Int, stats: SessionStats, closeTimeout: TimeAmount = .seconds(10), onClose: @escaping @Sendable () -> Void) {
+    init(
+        endpoint: any EventLoopEndpoint, maxMessageBytes: Int, pingInterval: TimeAmount, stats: SessionStats,
+        closeTimeout: TimeAmount = .seconds(10), onClose: @escaping @Sendable () -> Void
+    ) {
         self.endpoint = endpoint
         self.maxMessageBytes = maxMessageBytes
+        self.pingInterval = pingInterval
         self.closeTimeout = closeTimeout
         self.stats = stats
         self.onClose = onClose
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        let session = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let loopContext = context.loopBound
+        pinger = context.eventLoop.scheduleRepeatedTask(initialDelay: pingInterval, delay: pingInterval) { _ in
+            session.value.checkAlive(context: loopContext.value)
+        }
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        heard = true
         switch state {
         case .closed:
             return
@@ -96,6 +115,7 @@ final class LoopSession: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         state = .closed
         closeTimer?.cancel()
+        pinger?.cancel()
         onClose()
         context.fireChannelInactive()
     }
@@ -137,6 +157,20 @@ final class LoopSession: ChannelInboundHandler {
         state = .closing
         let loopContext = context.loopBound
         sendClose(context: context, code: reply).whenComplete { _ in loopContext.value.close(promise: nil) }
+    }
+
+    /// A ping after a quiet interval; after a second one without a word back, the peer is gone.
+    private func checkAlive(context: ChannelHandlerContext) {
+        guard state == .open else { return }
+        if heard {
+            heard = false
+            var payload = context.channel.allocator.buffer(capacity: 8)
+            payload.writeInteger(UInt64.random(in: .min ... .max))
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .ping, data: payload)), promise: nil)
+        } else {
+            stats.note(.protocolViolation("the client answered nothing, not even a ping, for two ping intervals; closing (--ping-interval sets the interval)"))
+            startClosing(context: context, code: CloseCode.goingAway)
+        }
     }
 
     /// Our close first: wait for the peer's answer, but not forever.

@@ -12,6 +12,7 @@ struct SessionRunner: Sendable {
 
     let registry: SessionRegistry
     let maxMessageBytes: Int
+    let pingInterval: Duration
     let accessLog: Logger
     let libraryLog: Logger
 
@@ -25,7 +26,7 @@ struct SessionRunner: Sendable {
 
         let configuration = WebSocketHandler.Configuration(
             extensions: accepted.extensions,
-            autoPing: .enabled(timePeriod: .seconds(30)),
+            autoPing: .enabled(timePeriod: pingInterval),
             closeTimeout: .seconds(10),
             validateUTF8: true,
             maxFrameSize: maxMessageBytes
@@ -60,7 +61,7 @@ struct SessionRunner: Sendable {
         let started = ContinuousClock.now
         registry.add(id, channel)
         log.opened(accepted)
-        let session = LoopSession(endpoint: endpoint, maxMessageBytes: maxMessageBytes, stats: stats) {
+        let session = LoopSession(endpoint: endpoint, maxMessageBytes: maxMessageBytes, pingInterval: TimeAmount(pingInterval), stats: stats) {
             registry.remove(id)
             log.closed(path: path, id: id, stats: stats, after: ContinuousClock.now - started)
         }
