@@ -50,6 +50,15 @@ final class EchoSessionTests: XCTestCase {
         XCTAssertTrue(server.log.contains("2 in / 1 out"), "the late message is received but not answered: \(server.log)")
     }
 
+    func testAClientThatSendsFINWithoutACloseFrameIsHungUpOn() throws {
+        let socket = try RawWebSocket.open(port: port)
+        try socket.send(text: "one")
+        XCTAssertEqual(try socket.receiveMessage().text, "one")
+        shutdown(socket.connection.descriptor, Int32(SHUT_WR))
+        XCTAssertTrue(socket.connection.isClosedByPeer(), "nothing more can arrive, so the server closes too")
+        XCTAssertTrue(server.waitForLog("closed 1006"), server.log)
+    }
+
     func testAClientThatNeverReadsIsNotBufferedWithoutLimit() throws {
         let pid = server.process.processIdentifier
         let before = residentKiB(of: pid)

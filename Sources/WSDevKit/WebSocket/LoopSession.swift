@@ -120,6 +120,16 @@ final class LoopSession: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Half-closure is allowed on our connections (HTTP needs it), so a client that sends FIN
+        // without a close frame is not closed by NIO: nothing more can come, so hang up (1006).
+        if case .inputClosed? = event as? ChannelEvent {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // Protocol errors were answered by NIO's error handler; anything else (a reset) ends it.
         if !(error is NIOWebSocketError) { context.close(promise: nil) }
