@@ -15,7 +15,7 @@ public final class ChatEndpoint: WebSocketEndpoint {
     public var summary: String { "built-in chat (broadcast to everyone on this path)" }
 
     public func immediateAdmission(_ request: ConnectionInfo) -> Admission? {
-        .accept(subprotocol: request.offeredSubprotocols.first)
+        .acceptFirstOffered(by: request)
     }
 
     public func serve(_ connection: WebSocketConnection) async throws {

@@ -9,7 +9,7 @@ public struct EchoEndpoint: WebSocketEndpoint, EventLoopEndpoint {
     public var summary: String { "built-in echo" }
 
     public func immediateAdmission(_ request: ConnectionInfo) -> Admission? {
-        .accept(subprotocol: request.offeredSubprotocols.first)
+        .acceptFirstOffered(by: request)
     }
 
     public func serve(_ connection: WebSocketConnection) async throws {

@@ -16,7 +16,7 @@ public protocol WebSocketEndpoint: Sendable {
 
 extension WebSocketEndpoint {
     public func admit(_ request: ConnectionInfo) async -> Admission {
-        .accept(subprotocol: request.offeredSubprotocols.first)
+        .acceptFirstOffered(by: request)
     }
 
     public func immediateAdmission(_ request: ConnectionInfo) -> Admission? { nil }
@@ -26,6 +26,11 @@ extension WebSocketEndpoint {
 public enum Admission: Sendable {
     case accept(subprotocol: String?)
     case refuse(UpgradeRefusal)
+
+    /// What built-ins answer: yes, with the first subprotocol the client offered, if any.
+    public static func acceptFirstOffered(by request: ConnectionInfo) -> Admission {
+        .accept(subprotocol: request.offeredSubprotocols.first)
+    }
 
     /// The first offered protocol the endpoint supports; a refusal that names both lists when none fits.
     public static func select(from offered: [String], supported: [String], path: String) -> Admission {

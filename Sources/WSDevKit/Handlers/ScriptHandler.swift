@@ -18,7 +18,7 @@ struct ScriptHandler: WebSocketEndpoint {
 
     func admit(_ request: ConnectionInfo) async -> Admission {
         directives.protocols.isEmpty
-            ? .accept(subprotocol: request.offeredSubprotocols.first)
+            ? .acceptFirstOffered(by: request)
             : Admission.select(from: request.offeredSubprotocols, supported: directives.protocols, path: request.path)
     }
 
