@@ -79,14 +79,13 @@ struct StaticResponder: Sendable {
             .cacheControl: "no-cache",
             .acceptRanges: "bytes",
         ]
-        if let route {
-            // Small files from memory; larger ones the fast path sends from disk.
-            let bytes = await smallFiles.contents(of: file)
-            if bytes != nil || file.size > smallFiles.largestFile {
-                remember(
-                    route, file: file, etag: file.etag, modifiedSeconds: file.modifiedSeconds,
-                    validators: headers, type: type, length: file.size, body: bytes)
-            }
+        // Looked up once, when the fast path wants the answer: for its record and for the body below.
+        let cached = route == nil ? nil : await smallFiles.contents(of: file)
+        // Small files from memory; larger ones the fast path sends from disk.
+        if let route, cached != nil || file.size > smallFiles.largestFile {
+            remember(
+                route, file: file, etag: file.etag, modifiedSeconds: file.modifiedSeconds,
+                validators: headers, type: type, length: file.size, body: cached)
         }
         let preconditions = Preconditions(
             ifNoneMatch: request.headers[.ifNoneMatch],
@@ -118,7 +117,7 @@ struct StaticResponder: Sendable {
         if request.method == .head || range.isEmpty {
             return Response(status: status, headers: headers)
         }
-        if let bytes = await smallFiles.contents(of: file) {
+        if let bytes = route == nil ? await smallFiles.contents(of: file) : cached {
             return Response(status: status, headers: headers, body: .init(byteBuffer: SmallFileCache.slice(bytes, range)))
         }
         return Response(status: status, headers: headers, body: body(file.path, range: range))
@@ -137,11 +136,14 @@ struct StaticResponder: Sendable {
             .cacheControl: "no-cache",
             .acceptRanges: "none",
         ]
+        // Made once, when the fast path wants the answer: for its record and for the body below.
+        var injected: ByteBuffer?
         if let route, let bytes = await smallFiles.contents(of: file) {
             let page = ByteBuffer(bytes: injector.inject(into: Array(bytes.readableBytesView)))
             remember(
                 route, file: file, etag: etag, modifiedSeconds: modified,
                 validators: headers, type: type, length: page.readableBytes, body: page)
+            injected = page
         }
         let preconditions = Preconditions(
             ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince], ifRange: nil)
@@ -152,6 +154,10 @@ struct StaticResponder: Sendable {
         if request.method == .head {
             headers[.contentLength] = String(file.size + injector.addedBytes)
             return Response(status: .ok, headers: headers)
+        }
+        if let page = injected {
+            headers[.contentLength] = String(page.readableBytes)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: page))
         }
         let limit = largestInjected
         var read = await smallFiles.contents(of: file)
