@@ -14,15 +14,15 @@ import ServiceLifecycle
 struct Listener: Sendable {
     let channel: any Channel
     private let quiescing: ServerQuiescingHelper
-    private let connections: AsyncStream<(UpgradeChannel.Value, UpgradeChannel.Negotiated)>
-    private let arrivals: AsyncStream<(UpgradeChannel.Value, UpgradeChannel.Negotiated)>.Continuation
+    private let connections: AsyncStream<UpgradeChannel.Negotiated>
+    private let arrivals: AsyncStream<UpgradeChannel.Negotiated>.Continuation
     private let childChannel: UpgradeChannel
     private let logger: Logger
 
     static func bind(host: String, port: Int, childChannel: UpgradeChannel, logger: Logger) async throws -> Listener {
         let group = MultiThreadedEventLoopGroup.singleton
         let quiescing = ServerQuiescingHelper(group: group)
-        let (connections, arrivals) = AsyncStream<(UpgradeChannel.Value, UpgradeChannel.Negotiated)>.makeStream()
+        let (connections, arrivals) = AsyncStream<UpgradeChannel.Negotiated>.makeStream()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -36,7 +36,7 @@ struct Listener: Sendable {
                 childChannel.setup(channel: channel, logger: logger).map { value in
                     value.negotiated.whenSuccess { negotiated in
                         if case .onLoop = negotiated { return }
-                        arrivals.yield((value, negotiated))
+                        arrivals.yield(negotiated)
                     }
                 }
             }
@@ -49,8 +49,8 @@ struct Listener: Sendable {
     func run() async {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                for await (value, negotiated) in connections {
-                    group.addTask { await childChannel.serve(value, negotiated, logger: logger) }
+                for await negotiated in connections {
+                    group.addTask { await childChannel.serve(negotiated, logger: logger) }
                 }
             }
         } onGracefulShutdown: {

@@ -151,22 +151,18 @@ final class LoopSession: ChannelInboundHandler {
     /// end the TCP connection, which the server does first (RFC 6455 §7.1.1).
     private func peerClosed(context: ChannelHandlerContext, payload: ByteBuffer) {
         var payload = payload
-        var reply = CloseCode.normal
         if payload.readableBytes == 1 {
-            reply = CloseCode.protocolError
-            stats.note(.protocolViolation("the client's close frame had a one-byte payload; a close code takes two"))
-        } else if let code = payload.readInteger(as: UInt16.self) {
-            if !CloseCode.isSendable(code) {
-                reply = CloseCode.protocolError
-                stats.note(.protocolViolation("the client closed with code \(code), which peers may not send (RFC 6455 §7.4)"))
-            } else if !payload.isValidUTF8 {
-                reply = CloseCode.invalidPayload
-                stats.note(.protocolViolation("the client's close reason was not valid UTF-8"))
+            return fail(context: context, code: CloseCode.protocolError, "the client's close frame had a one-byte payload; a close code takes two")
+        }
+        if let code = payload.readInteger(as: UInt16.self) {
+            guard CloseCode.isSendable(code) else {
+                return fail(context: context, code: CloseCode.protocolError, "the client closed with code \(code), which peers may not send (RFC 6455 §7.4)")
+            }
+            guard payload.isValidUTF8 else {
+                return fail(context: context, code: CloseCode.invalidPayload, "the client's close reason was not valid UTF-8")
             }
         }
-        state = .closing
-        let loopContext = context.loopBound
-        sendClose(context: context, code: reply).whenComplete { _ in loopContext.value.close(promise: nil) }
+        hangUp(context: context, after: CloseCode.normal)
     }
 
     /// A ping after a quiet interval; after a second one without a word back, the peer is gone.
@@ -194,6 +190,11 @@ final class LoopSession: ChannelInboundHandler {
     /// _Fail the WebSocket Connection_ (§7.1.7): say why in the close frame and the log, then hang up.
     private func fail(context: ChannelHandlerContext, code: UInt16, _ reason: String) {
         stats.note(.protocolViolation(reason))
+        hangUp(context: context, after: code)
+    }
+
+    /// Our close frame, then the end of the TCP connection, with no answer awaited.
+    private func hangUp(context: ChannelHandlerContext, after code: UInt16) {
         state = .closing
         let loopContext = context.loopBound
         sendClose(context: context, code: code).whenComplete { _ in loopContext.value.close(promise: nil) }

@@ -66,14 +66,14 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
 
     func handle(value: Value, logger: Logger) async {
         do {
-            await serve(value, try await value.negotiated.get(), logger: logger)
+            await serve(try await value.negotiated.get(), logger: logger)
         } catch {
             logger.trace("connection ended before the handshake finished: \(error)")
         }
     }
 
     /// What is left for a task once the handshake has shown what the connection is.
-    func serve(_ value: Value, _ negotiated: Negotiated, logger: Logger) async {
+    func serve(_ negotiated: Negotiated, logger: Logger) async {
         switch negotiated {
         case .http(let http):
             await handleHTTP(asyncChannel: http, logger: logger)
