@@ -67,12 +67,9 @@ final class HandlerLifecycleTests: XCTestCase {
         let before = residentKiB(of: server)
         let socket = try RawWebSocket.open(port: fixture.port, path: "/sleepy", timeout: 1)
         let chunk = String(repeating: "z", count: 8 * 1024)
-        var sent = 0
-        let start = Date()
-        while Date().timeIntervalSince(start) < 4 {
-            do { try socket.send(text: chunk) } catch { break }  // the send times out once everything is full
-            sent += chunk.count
-            if sent > 200 << 20 { break }
+        let sent = flood(seconds: 4, limit: 200 << 20) {
+            try socket.send(text: chunk)
+            return chunk.count
         }
         let during = residentKiB(of: server)
         XCTAssertLessThan(sent, 100 << 20, "the server should stop reading (backpressure), but took \(sent >> 20) MiB")

@@ -104,3 +104,15 @@ final class RawWebSocket {
         }
     }
 }
+
+/// Sends chunk after chunk until a send times out (every buffer on the way is full), `seconds`
+/// pass, or `limit` bytes went out; returns how many did. `sendChunk` sends one and returns its size.
+func flood(seconds: TimeInterval, limit: Int, _ sendChunk: () throws -> Int) -> Int {
+    var sent = 0
+    let start = Date()
+    while Date().timeIntervalSince(start) < seconds, sent < limit {
+        guard let size = try? sendChunk() else { break }
+        sent += size
+    }
+    return sent
+}
