@@ -94,30 +94,15 @@ final class BroadcastGroup: Sendable {
         let format = directives.messages
         do {
             let result = try await process.run(environment: process.environment(HandlerEnvironment.variables(for: info, scriptName: scriptName))) { execution in
-                await withTaskGroup(of: Bool.self) { group in
-                    group.addTask {
-                        await HandlerProcess.drainStandardError(of: execution, tag: tag, log: log, into: outcome)
-                        return false
-                    }
-                    group.addTask {
-                        do {
-                            for try await line in HandlerProcess.lines(execution.standardOutput, limit: maxLine) {
-                                switch HandlerMessages.action(for: HandlerProcess.trimmed(line), format: format) {
-                                case .send(let frame): self.broadcast(frame)
-                                case .close(let code, let reason): self.closeAll(code, reason)
-                                }
+                await HandlerProcess.pump(execution, input: input, tag: tag, log: log, outcome: outcome) { execution in
+                    do {
+                        for try await line in HandlerProcess.lines(execution.standardOutput, limit: maxLine) {
+                            switch HandlerMessages.action(for: HandlerProcess.trimmed(line), format: format) {
+                            case .send(let frame): self.broadcast(frame)
+                            case .close(let code, let reason): self.closeAll(code, reason)
                             }
-                        } catch {}
-                        return true
-                    }
-                    group.addTask {
-                        await HandlerProcess.feed(input, to: execution)
-                        return true
-                    }
-                    // Either stdout ended (the process is finishing) or the last client left.
-                    while let ended = await group.next(), !ended {}
-                    group.cancelAll()
-                    await HandlerProcess.stop(execution)
+                        }
+                    } catch {}
                 }
             }
             let status = result.terminationStatus

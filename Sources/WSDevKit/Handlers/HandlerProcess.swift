@@ -62,6 +62,32 @@ struct HandlerProcess: Sendable {
         } catch {}
     }
 
+    /// A shared process's life (broadcast groups, the python bridge): stderr to the log, `input`'s
+    /// lines to stdin, stdout to `readOutput`. When stdout ends or `input` is finished (the last
+    /// client left), the process is stopped.
+    static func pump(
+        _ execution: Running, input: LineQueue, tag: String, log: Logger, outcome: HandlerOutcome,
+        readOutput: @escaping @Sendable (Running) async -> Void
+    ) async {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await drainStandardError(of: execution, tag: tag, log: log, into: outcome)
+                return false
+            }
+            group.addTask {
+                await readOutput(execution)
+                return true
+            }
+            group.addTask {
+                await feed(input, to: execution)
+                return true
+            }
+            while let ended = await group.next(), !ended {}
+            group.cancelAll()
+            await stop(execution)
+        }
+    }
+
     /// SIGTERM to the process group, SIGKILL after the grace period.
     static func stop(_ execution: Running) async {
         await execution.teardown(using: [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: grace)])

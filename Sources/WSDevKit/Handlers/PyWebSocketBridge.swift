@@ -96,29 +96,15 @@ final class PyWebSocketBridge: Sendable {
                 arguments: ["-B", bridge, file],
                 environment: .inherit.updating(["PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"])
             ) { execution in
-                await withTaskGroup(of: Bool.self) { group in
-                    group.addTask {
-                        await HandlerProcess.drainStandardError(of: execution, tag: self.displayName, log: self.log, into: outcome)
-                        return false
-                    }
-                    group.addTask {
-                        do {
-                            for try await line in HandlerProcess.lines(execution.standardOutput, limit: PyWebSocketWire.lineLimit) {
-                                self.route(line)
-                            }
-                        } catch {
-                            self.log.error("WS   \(self.displayName): the python bridge's output could not be read (\(error)); restarting it")
+                await HandlerProcess.pump(execution, input: input, tag: self.displayName, log: self.log, outcome: outcome) { execution in
+                    do {
+                        for try await line in HandlerProcess.lines(execution.standardOutput, limit: PyWebSocketWire.lineLimit) {
+                            self.route(line)
                         }
-                        await input.finish()
-                        return true
+                    } catch {
+                        self.log.error("WS   \(self.displayName): the python bridge's output could not be read (\(error)); restarting it")
                     }
-                    group.addTask {
-                        await HandlerProcess.feed(input, to: execution)
-                        return true
-                    }
-                    while let ended = await group.next(), !ended {}
-                    group.cancelAll()
-                    await HandlerProcess.stop(execution)
+                    await input.finish()
                 }
             }
             ending = "python3 ended with \(HandlerProcess.describe(result.terminationStatus))"
