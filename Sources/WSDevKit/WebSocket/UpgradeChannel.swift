@@ -64,6 +64,8 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         }
     }
 
+    /// `ServerChildChannel`'s entry point (HTTPChannelHandler requires the protocol); `Listener`
+    /// calls `serve` itself, once the handshake has said which connections need a task.
     func handle(value: Value, logger: Logger) async {
         do {
             await serve(try await value.negotiated.get(), logger: logger)
