@@ -35,33 +35,46 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
-            let outcome = NIOLoopBoundBox<HandshakeOutcome?>(nil, eventLoop: channel.eventLoop)
-            let upgrader = WebSocketUpgrader(handshake: handshake, sessions: sessions, outcome: outcome, maxFrameSize: maxFrameSize)
-            let upgrade = NIOTypedHTTPServerUpgradeConfiguration<Negotiated>(
-                upgraders: [upgrader],
-                notUpgradingCompletionHandler: { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let fastPath, outcome.value == nil {
-                            try channel.pipeline.syncOperations.addHandler(FastFileHandler(fastPath))
-                        }
-                        try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-                        try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
-                        let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
-                            wrappingChannelSynchronously: channel,
-                            configuration: .init(isOutboundHalfClosureEnabled: true)
-                        )
-                        if case .refused(let refusal)? = outcome.value { return .refused(http, refusal) }
-                        return .http(http)
-                    }
-                }
-            )
-            var configuration = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: upgrade)
-            configuration.enablePipelining = false  // NIOAsyncChannel reads one request at a time
-            configuration.enableErrorHandling = false  // handleHTTP answers parse errors with 400
-            configuration.enableResponseHeaderValidation = false  // HTTPTypes already validated them
-            let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
-            return Value(negotiated: negotiated, channel: channel)
+            let negotiated = channel.eventLoop.makePromise(of: Negotiated.self)
+            let tap = RequestTap()
+            let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
+            let first = LoopUpgrade(
+                tap: tap, decoder: decoder, handshake: handshake, sessions: sessions, maxFrameSize: maxFrameSize, negotiated: negotiated
+            ) { channel, decided in
+                try standardPipeline(channel: channel, decided: decided, logger: logger)
+            }
+            try channel.pipeline.syncOperations.addHandlers(tap, decoder, first)
+            return Value(negotiated: negotiated.futureResult, channel: channel)
         }
+    }
+
+    /// NIO's upgradable HTTP/1 pipeline, with Hummingbird behind it for requests that stay HTTP.
+    private func standardPipeline(channel: any Channel, decided: Handshake.Progress?, logger: Logger) throws -> EventLoopFuture<Negotiated> {
+        let outcome = NIOLoopBoundBox<HandshakeOutcome?>(nil, eventLoop: channel.eventLoop)
+        let upgrader = WebSocketUpgrader(handshake: handshake, decided: decided, sessions: sessions, outcome: outcome, maxFrameSize: maxFrameSize)
+        let upgrade = NIOTypedHTTPServerUpgradeConfiguration<Negotiated>(
+            upgraders: [upgrader],
+            notUpgradingCompletionHandler: { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let fastPath, outcome.value == nil {
+                        try channel.pipeline.syncOperations.addHandler(FastFileHandler(fastPath))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                    try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
+                    let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(isOutboundHalfClosureEnabled: true)
+                    )
+                    if case .refused(let refusal)? = outcome.value { return .refused(http, refusal) }
+                    return .http(http)
+                }
+            }
+        )
+        var configuration = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: upgrade)
+        configuration.enablePipelining = false  // NIOAsyncChannel reads one request at a time
+        configuration.enableErrorHandling = false  // handleHTTP answers parse errors with 400
+        configuration.enableResponseHeaderValidation = false  // HTTPTypes already validated them
+        return try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
     }
 
     /// `ServerChildChannel`'s entry point (HTTPChannelHandler requires the protocol); `Listener`

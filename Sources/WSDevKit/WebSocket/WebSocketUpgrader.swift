@@ -20,10 +20,15 @@ struct WebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
     let requiredUpgradeHeaders: [String] = []
     let handshake: Handshake
     let outcome: NIOLoopBoundBox<HandshakeOutcome?>
+    /// Made by `LoopUpgrade` when it read the request first; nil: not made yet.
+    let decided: Handshake.Progress?
     let inner: NIOTypedWebSocketServerUpgrader<UpgradeChannel.Negotiated>
 
-    init(handshake: Handshake, sessions: SessionRunner, outcome: NIOLoopBoundBox<HandshakeOutcome?>, maxFrameSize: Int) {
+    init(
+        handshake: Handshake, decided: Handshake.Progress?, sessions: SessionRunner, outcome: NIOLoopBoundBox<HandshakeOutcome?>, maxFrameSize: Int
+    ) {
         self.handshake = handshake
+        self.decided = decided
         self.outcome = outcome
         self.inner = NIOTypedWebSocketServerUpgrader(
             maxFrameSize: maxFrameSize,
@@ -76,7 +81,7 @@ struct WebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
                 )
             }
         }
-        switch handshake.begin(upgradeRequest, remote: channel.remoteAddress, local: channel.localAddress) {
+        switch decided ?? handshake.begin(upgradeRequest, remote: channel.remoteAddress, local: channel.localAddress) {
         case .decided(let decision):
             return apply(decision)
         case .waiting(let pending):

@@ -18,7 +18,7 @@ final class RawWebSocket {
     let connection: TCPConnection
     let handshake: HTTPReply
 
-    private init(connection: TCPConnection, handshake: HTTPReply) {
+    init(connection: TCPConnection, handshake: HTTPReply) {
         self.connection = connection
         self.handshake = handshake
     }

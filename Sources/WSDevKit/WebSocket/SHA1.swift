@@ -1,7 +1,8 @@
-/// SHA-1 (FIPS 180-4), only to check the server's `Sec-WebSocket-Accept` (RFC 6455 §4.2.2).
+/// SHA-1 (FIPS 180-4), only for `Sec-WebSocket-Accept` (RFC 6455 §4.2.2): the server's answer
+/// in `LoopUpgrade`, the generator's check of it in churn.
 ///
 /// NIOWebSocket has one, but it is internal; this is the textbook algorithm, not for security.
-/// Churn hashes once per connection, so the core works on a caller's buffer and a stack block,
+/// Both hash once per connection, so the core works on a caller's buffer and a stack block,
 /// with no array allocated per hash.
 enum SHA1 {
     static func digest(_ message: [UInt8]) -> [UInt8] {

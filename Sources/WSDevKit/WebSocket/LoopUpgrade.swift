@@ -1,0 +1,176 @@
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+
+/// Reads a connection's first request before any of NIO's HTTP server machinery is built.
+///
+/// In churn, building NIO's upgradable HTTP pipeline (response encoder, upgrade handler and their
+/// futures) and tearing it down again for every WebSocket cost a large share of the server's CPU.
+/// A handshake that `Handshake` accepts at once, for an `EventLoopEndpoint`, with no extension,
+/// is answered here and handed to `LoopSession`. Anything else (HTTP, refusals, sessions that
+/// WSCore runs, admissions that must wait) is replayed byte for byte into the standard pipeline,
+/// with the handshake's decision passed along so that it is not made twice.
+final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = ByteBuffer
+
+    /// Installs the standard pipeline at the end of the channel's; the decision, if one was made.
+    typealias Fallback = (any Channel, Handshake.Progress?) throws -> EventLoopFuture<UpgradeChannel.Negotiated>
+
+    private enum State {
+        case reading
+        /// Accepted at the head; switches at the request's end.
+        case accepting(Handshake.Accepted, upgrade: String, key: String)
+        /// The standard pipeline takes over; parts still decoded here are in the replay.
+        case handedOver
+        /// A WebSocket now: what the decoder leaves over is the client's first frames.
+        case switched
+    }
+
+    private let tap: RequestTap
+    private let decoder: ByteToMessageHandler<HTTPRequestDecoder>
+    private let handshake: Handshake
+    private let sessions: SessionRunner
+    private let maxFrameSize: Int
+    private let negotiated: EventLoopPromise<UpgradeChannel.Negotiated>
+    private let fallback: Fallback
+    private var state = State.reading
+
+    init(
+        tap: RequestTap, decoder: ByteToMessageHandler<HTTPRequestDecoder>, handshake: Handshake, sessions: SessionRunner,
+        maxFrameSize: Int, negotiated: EventLoopPromise<UpgradeChannel.Negotiated>, fallback: @escaping Fallback
+    ) {
+        self.tap = tap
+        self.decoder = decoder
+        self.handshake = handshake
+        self.sessions = sessions
+        self.maxFrameSize = maxFrameSize
+        self.negotiated = negotiated
+        self.fallback = fallback
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch state {
+        case .switched:
+            context.fireChannelRead(data)
+        case .handedOver:
+            break
+        case .reading:
+            guard case .head(let head) = unwrapInboundIn(data) else { return handOver(context, nil) }
+            read(head, context: context)
+        case .accepting(let accepted, let upgrade, let key):
+            guard case .end = unwrapInboundIn(data) else { return handOver(context, .decided(.accept(accepted))) }
+            switchToWebSocket(context, accepted, upgrade: upgrade, key: key)
+        }
+    }
+
+    private func read(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        // The test NIO's upgrade handler makes, so both paths agree on what is a handshake.
+        guard let upgrade = head.headers[canonicalForm: "upgrade"].first(where: { $0.lowercased() == "websocket" }) else {
+            return handOver(context, nil)
+        }
+        let progress = handshake.begin(head, remote: context.channel.remoteAddress, local: context.channel.localAddress)
+        guard case .decided(.accept(let accepted)) = progress, accepted.extensions.isEmpty, accepted.endpoint is any EventLoopEndpoint,
+            let key = head.headers.first(name: "sec-websocket-key")
+        else { return handOver(context, progress) }
+        state = .accepting(accepted, upgrade: String(upgrade), key: key)
+    }
+
+    private func switchToWebSocket(_ context: ChannelHandlerContext, _ accepted: Handshake.Accepted, upgrade: String, key: String) {
+        state = .switched
+        context.writeAndFlush(wrapOutboundOut(response(accepted, upgrade: upgrade, key: key, allocator: context.channel.allocator)), promise: nil)
+        do {
+            let pipeline = context.pipeline.syncOperations
+            pipeline.removeHandler(tap, promise: nil)
+            let guardHandler = FrameGuard(connectionID: accepted.info.id)
+            try pipeline.addHandlers(
+                WebSocketFrameEncoder(), ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrameSize)),
+                WebSocketProtocolErrorHandler(), guardHandler)
+            guard try sessions.serveOnLoop(context.channel, accepted: accepted, stats: guardHandler.stats) else {
+                throw ChannelError.inappropriateOperationForState
+            }
+            // The decoder hands what it has not decoded (the client's first frames) on to us, as
+            // reads without the end of a read batch, which is when `LoopSession` flushes.
+            pipeline.removeHandler(decoder).assumeIsolated().whenComplete { _ in
+                context.fireChannelReadComplete()
+                context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+            }
+            negotiated.succeed(.onLoop)
+        } catch {
+            negotiated.fail(error)
+            context.close(promise: nil)
+        }
+    }
+
+    /// The 101 as NIO's upgrade handler writes it, byte for byte.
+    private func response(_ accepted: Handshake.Accepted, upgrade: String, key: String, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var out = allocator.buffer(capacity: 160)
+        out.writeStaticString("HTTP/1.1 101 Switching Protocols\r\n")
+        for field in accepted.responseHeaders {
+            out.writeString(field.name.rawName)
+            out.writeStaticString(": ")
+            out.writeString(field.value)
+            out.writeStaticString("\r\n")
+        }
+        out.writeStaticString("Upgrade: ")
+        out.writeString(upgrade)
+        out.writeStaticString("\r\nSec-WebSocket-Accept: ")
+        var key = key
+        key.withUTF8 { key in
+            _ = out.writeWithUnsafeMutableBytes(minimumWritableBytes: AcceptKey.length) { free in
+                AcceptKey.write(for: UnsafeRawBufferPointer(key), into: free)
+                return AcceptKey.length
+            }
+        }
+        out.writeStaticString("\r\nConnection: upgrade\r\n\r\n")
+        return out
+    }
+
+    /// Lets the standard pipeline read the connection from its first byte, once the decoder is out.
+    private func handOver(_ context: ChannelHandlerContext, _ decided: Handshake.Progress?) {
+        state = .handedOver
+        let channel = context.channel
+        context.pipeline.syncOperations.removeHandler(decoder).assumeIsolated().whenComplete { [self] _ in
+            guard channel.isActive else { return negotiated.fail(ChannelError.ioOnClosedChannel) }
+            do {
+                let pipeline = channel.pipeline.syncOperations
+                let replay = tap.received
+                pipeline.removeHandler(tap, promise: nil)
+                pipeline.removeHandler(context: context, promise: nil)
+                negotiated.completeWith(try fallback(channel, decided))
+                if let replay {
+                    pipeline.fireChannelRead(NIOAny(replay))
+                    pipeline.fireChannelReadComplete()
+                }
+            } catch {
+                negotiated.fail(error)
+                channel.close(promise: nil)
+            }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // The standard pipeline meets the same malformed request on replay and answers it.
+        switch state {
+        case .reading:
+            handOver(context, nil)
+        case .accepting(let accepted, _, _):
+            handOver(context, .decided(.accept(accepted)))
+        case .handedOver:
+            break
+        case .switched:
+            context.fireErrorCaught(error)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        switch state {
+        case .reading, .accepting:
+            state = .handedOver
+            negotiated.fail(ChannelError.eof)
+        case .handedOver, .switched:
+            break
+        }
+        context.fireChannelInactive()
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import XCTest
+
+/// A connection's first request is read by `LoopUpgrade` before NIO's HTTP pipeline exists: it
+/// answers `/echo` handshakes itself and replays everything else into the standard pipeline.
+/// These are the ways a first request can arrive that the two paths must agree on.
+final class FirstRequestTests: XCTestCase {
+    var site: SiteFixture!
+    var server: ServerProcess!
+    var port: Int { server.port }
+
+    override func setUpWithError() throws {
+        site = try SiteFixture(files: ["index.html": "<p>first</p>", "a.txt": "alpha\n"])
+        server = try ServerProcess(root: site.root.path, arguments: ["--no-reload"])
+    }
+
+    override func tearDown() {
+        _ = server?.stop()
+        server = nil
+        site = nil
+    }
+
+    private func handshake(_ path: String = "/echo", extra: String = "") -> String {
+        "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\(extra)\r\n"
+    }
+
+    private func maskedText(_ text: String) -> [UInt8] {
+        let payload = Array(text.utf8)
+        let mask: [UInt8] = [1, 2, 3, 4]
+        return [0x81, 0x80 | UInt8(payload.count)] + mask + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+    }
+
+    func testTheAnswerIsTheOneRFC6455Gives() throws {
+        let connection = try TCPConnection(port: port)
+        try connection.send(handshake())
+        let reply = try RawHTTP.read(from: connection)
+        XCTAssertEqual(reply.status, 101)
+        XCTAssertEqual(reply[header: "Sec-WebSocket-Accept"], "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "RFC 6455 §1.3's example key")
+        XCTAssertEqual(reply[header: "Upgrade"]?.lowercased(), "websocket")
+        XCTAssertEqual(reply[header: "Connection"]?.lowercased(), "upgrade")
+    }
+
+    func testFramesSentWithTheHandshakeAreNotLost() throws {
+        let connection = try TCPConnection(port: port)
+        try connection.send(Array(handshake().utf8) + maskedText("right behind the handshake") + maskedText("and another"))
+        let socket = RawWebSocket(connection: connection, handshake: try RawHTTP.read(from: connection))
+        XCTAssertEqual(try socket.receiveMessage().text, "right behind the handshake")
+        XCTAssertEqual(try socket.receiveMessage().text, "and another")
+    }
+
+    func testAHandshakeSentByteByByteIsAnswered() throws {
+        let connection = try TCPConnection(port: port)
+        for byte in Array(handshake(extra: "Sec-WebSocket-Protocol: chat, superchat\r\n").utf8) {
+            try connection.send([byte])
+            usleep(200)
+        }
+        let reply = try RawHTTP.read(from: connection)
+        XCTAssertEqual(reply.status, 101)
+        XCTAssertEqual(reply[header: "Sec-WebSocket-Protocol"], "chat", "the first offered subprotocol is selected")
+        let socket = RawWebSocket(connection: connection, handshake: reply)
+        try socket.send(text: "slowly")
+        XCTAssertEqual(try socket.receiveMessage().text, "slowly")
+    }
+
+    func testHTTPRequestsSentByteByByteOrPipelinedAreAnsweredInOrder() throws {
+        let slow = try TCPConnection(port: port)
+        for byte in Array("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n".utf8) {
+            try slow.send([byte])
+            usleep(200)
+        }
+        let first = try RawHTTP.read(from: slow)
+        XCTAssertEqual(first.status, 200)
+        XCTAssertEqual(String(decoding: first.body, as: UTF8.self), "alpha\n")
+
+        let pipelined = try TCPConnection(port: port)
+        try pipelined.send("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /nothing HTTP/1.1\r\nHost: x\r\n\r\nGET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(try RawHTTP.read(from: pipelined).status, 200)
+        XCTAssertEqual(try RawHTTP.read(from: pipelined).status, 404)
+        XCTAssertEqual(try RawHTTP.read(from: pipelined).status, 200)
+    }
+
+    func testHandshakesItDoesNotAnswerItselfAreDecidedOnce() throws {
+        // Deflate (WSCore's sessions), /chat (not an event-loop endpoint) and a refusal all go to
+        // the standard pipeline with the decision already made: connection numbers do not skip.
+        let deflate = try TCPConnection(port: port)
+        try deflate.send(handshake(extra: "Sec-WebSocket-Extensions: permessage-deflate\r\n"))
+        let reply = try RawHTTP.read(from: deflate)
+        XCTAssertEqual(reply.status, 101)
+        XCTAssertEqual(reply[header: "Sec-WebSocket-Extensions"], "permessage-deflate")
+        let chat = try RawWebSocket.open(port: port, path: "/chat")
+        _ = try chat.receiveMessage()  // the join notice
+        let refused = try TCPConnection(port: port)
+        try refused.send(handshake(extra: "Origin: http://elsewhere.example\r\n"))
+        XCTAssertEqual(try RawHTTP.read(from: refused).status, 403)
+        let plain = try RawWebSocket.open(port: port)
+        try plain.send(text: "numbered")
+        XCTAssertEqual(try plain.receiveMessage().text, "numbered")
+        XCTAssertTrue(server.waitForLog("/echo #3 open"), server.log)
+        XCTAssertTrue(server.log.contains("/echo #1 open") && server.log.contains("/chat #2 open"), server.log)
+    }
+}
