@@ -1,8 +1,7 @@
-// The entry point: `@main` instead of a main.swift, whose top-level globals would be main-actor isolated.
 import ArgumentParser
 import WSDevKit
 
-@main
+/// `wsdev` and its subcommands; `Entry` runs it.
 struct WSDevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wsdev",

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import HummingbirdCore
 import Logging
@@ -32,9 +33,15 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     let accessLog: Logger
     /// Repeats of small static answers, given on the event loop by `FastFileHandler`; nil: none.
     var fastPath: FastFileHandler.Shared?
+    /// Whether `LoopUpgrade` reads first requests; off with `WSDEV_NO_LOOP_UPGRADE` set, so tests
+    /// and benchmarks can compare both paths.
+    var loopUpgrade = ProcessInfo.processInfo.environment["WSDEV_NO_LOOP_UPGRADE"] == nil
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            guard loopUpgrade else {
+                return Value(negotiated: try standardPipeline(channel: channel, decided: nil, logger: logger), channel: channel)
+            }
             let negotiated = channel.eventLoop.makePromise(of: Negotiated.self)
             let tap = RequestTap()
             let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
