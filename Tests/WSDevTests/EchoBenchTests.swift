@@ -64,7 +64,7 @@ final class EchoBenchTests: XCTestCase {
         XCTAssertEqual(report.depth, 8)
     }
 
-    func testPlainLatencyOnOneBlockingConnection() async throws {
+    func testPlainLatencyOnOneConnection() async throws {
         let report = try await plain(try plan(.latency))
         assertVerified(report)
         XCTAssertEqual(report.connections, 1)

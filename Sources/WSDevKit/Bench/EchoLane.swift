@@ -20,8 +20,6 @@ struct EchoLane: Sendable {
     let index: Int
     /// Why it could not open. Set-up failures stop the run before it starts, so are not tallied.
     private(set) var failure: String?
-    /// Reads block (with a timeout) instead of waiting in `poll` first: see `blockReads`.
-    private(set) var blocking = false
     private(set) var writeWanted = false
     var reader = ServerFrameReader()
     var outbox = ByteBuffer()
@@ -62,18 +60,6 @@ struct EchoLane: Sendable {
         // On loopback the connection is usually up when connect returns: write at once rather
         // than wait for POLLOUT; EAGAIN just means it was not.
         flush(&tally)
-    }
-
-    /// A thread with a single connection (latency) reads it with a blocking `read`, one system
-    /// call per wake-up instead of `poll` then `read`. Writes stay non-blocking (`MSG_DONTWAIT`),
-    /// and the timeout lets the loop look at its deadlines.
-    mutating func blockReads() {
-        guard fd >= 0 else { return }
-        let flags = fcntl(fd, F_GETFL)
-        guard flags >= 0, fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0 else { return }
-        var timeout = timeval(tv_sec: 0, tv_usec: 50_000)
-        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        blocking = true
     }
 
     mutating func start(_ run: EchoDriver.Run, _ shared: EchoShared, _ tally: inout LoopTally.Snapshot) {

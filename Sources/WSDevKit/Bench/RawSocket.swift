@@ -30,11 +30,11 @@ enum RawSocket {
 
     enum Flushed { case done, full, failed(Errno) }
 
-    /// Sends what `outbox` holds, without blocking even on a socket left blocking for reads
-    /// (`MSG_DONTWAIT`); `.full` when the socket buffer filled first, and the rest stays queued.
+    /// Sends what `outbox` holds; `.full` when the socket buffer filled first, and the rest stays
+    /// queued for POLLOUT.
     static func flush(_ fd: Int32, _ outbox: inout ByteBuffer) -> Flushed {
         while outbox.readableBytes > 0 {
-            let written = outbox.withUnsafeReadableBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT)) }
+            let written = outbox.withUnsafeReadableBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if written > 0 {
                 outbox.moveReaderIndex(forwardBy: written)
             } else if errno == EINTR {
@@ -52,7 +52,7 @@ enum RawSocket {
     enum Received { case bytes, nothing, closed, failed(Errno) }
 
     /// One read into `inbox`, as much as its free space takes (at least `atLeast` bytes of room):
-    /// `.nothing` when no byte was ready (or a blocking read timed out).
+    /// `.nothing` when no byte was ready.
     static func receive(_ fd: Int32, into inbox: inout ByteBuffer, atLeast: Int) -> Received {
         var failure: Int32 = 0
         let count = inbox.writeWithUnsafeMutableBytes(minimumWritableBytes: atLeast) { raw in
