@@ -91,6 +91,21 @@ final class EchoBenchTests: XCTestCase {
         XCTAssertEqual(report.verified, 9, report.humanLine)
     }
 
+    /// Pings before every echo, and echoes in three fragments (16- and 64-bit lengths with the
+    /// large message): answered and joined by both engines, or the echo is corrupted.
+    func testPingsAnsweredAndFragmentsJoined() async throws {
+        let fragmenting = try FragmentingEchoServer()
+        defer { fragmenting.stop() }
+        for (size, channels) in [(32, false), (200_000, false), (32, true)] {
+            var plan = try plan(.echo, port: fragmenting.port, channels: channels)
+            plan.connections = 2
+            plan.size = size
+            plan.binary = size > 32
+            let report = channels ? try await LoadGenerator.run(plan) : try await plain(plan)
+            assertVerified(report)
+        }
+    }
+
     func testChannelEchoStillWorks() async throws {
         for mode in [BenchPlan.Mode.echo, .latency] {
             let report = try await LoadGenerator.run(try plan(mode, channels: true))
