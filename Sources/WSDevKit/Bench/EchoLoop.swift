@@ -7,7 +7,7 @@ import NIOPosix
 /// connections (`EchoLane`) on plain non-blocking sockets and `poll`.
 ///
 /// The generator shares two cores with the server it measures, so its CPU per message caps what
-/// any server can show. Through NIO channels an echo cost the generator 12–14 µs of CPU (a
+/// any server can show. Through NIO channels an echo cost the generator about 11 µs of CPU (a
 /// `WebSocketFrameDecoder` and handler per connection, a `ByteBuffer` allocated per frame read
 /// and per frame written, promises, retain/release); here it is a `write`, a share of a `poll`
 /// and a `read`, with the frame parsed and checked in place.
