@@ -139,6 +139,21 @@ final class EchoBenchTests: XCTestCase {
         XCTAssertTrue(report.firstError?.contains("gave up waiting") == true, report.humanLine)
     }
 
+    /// A handler that answers one line and exits: the server closes mid-run, an error per
+    /// connection in both engines.
+    func testServerClosingDuringTheRunIsAnError() async throws {
+        let handlers = try HandlerFixture(["once.sh": "#!/bin/sh\nIFS= read -r line\nprintf '%s\\n' \"$line\"\n"])
+        for channels in [false, true] {
+            var plan = try plan(.echo, port: handlers.port, path: "/once", channels: channels)
+            plan.connections = 2
+            let report = channels ? try await LoadGenerator.run(plan) : try await plain(plan)
+            XCTAssertEqual(report.errors, 2, report.humanLine)
+            XCTAssertEqual(report.mismatches, 0, report.humanLine)
+            XCTAssertEqual(report.verified, 2, report.humanLine)
+            XCTAssertTrue(report.firstError?.contains("server closed") == true, report.humanLine)
+        }
+    }
+
     func testRefusedConnectionsAndUpgradesStopTheRun() async throws {
         do {
             _ = try await plain(try plan(.echo, path: "/no-such-endpoint"))
