@@ -79,6 +79,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: ArgumentHelp("churn through NIO channels, like the other modes, instead of plain sockets (to cross-check them).", visibility: .hidden))
     var channelChurn = false
 
+    @Flag(help: ArgumentHelp("echo, latency and bulk through NIO channels instead of plain sockets (to cross-check them).", visibility: .hidden))
+    var channelEcho = false
+
     @Flag(help: "Print only the JSON line.")
     var json = false
 
@@ -117,6 +120,7 @@ struct BenchCommand: AsyncParsableCommand {
         plan.serverPID = serverPid
         plan.maxMessage = max(plan.maxMessage, plan.size)
         if channelChurn { plan.channelChurn = true }
+        if channelEcho { plan.channelEcho = true }
         do {
             let report = try await LoadGenerator.run(plan)
             if !json { print(report.humanLine) }

@@ -41,6 +41,9 @@ public struct BenchPlan: Sendable {
     /// churn through NIO channels (`Connector`) instead of plain sockets: the engine of the other
     /// modes, to cross-check the plain one, and the only one off Linux.
     public var channelChurn: Bool
+    /// echo, latency and bulk through NIO channels (`Connector`, `EchoDriver`) instead of plain
+    /// sockets (`EchoLoop`): to cross-check the plain engine, and the only one off Linux.
+    public var channelEcho: Bool
 
     public init(mode: Mode, target: BenchTarget) {
         self.mode = mode
@@ -64,8 +67,10 @@ public struct BenchPlan: Sendable {
         maxMessage = 16 << 20
         #if os(Linux)
         channelChurn = false
+        channelEcho = false
         #else
         channelChurn = true
+        channelEcho = true
         #endif
     }
 

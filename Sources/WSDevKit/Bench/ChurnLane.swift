@@ -21,9 +21,8 @@ struct ChurnLane {
     private let stride: Int
     private var began = NIODeadline.uptimeNanoseconds(0)
     private var sentAt = NIODeadline.uptimeNanoseconds(0)
-    var inbox = ByteBuffer()
+    var reader = ServerFrameReader()
     var outbox = ByteBuffer()
-    var fragments: (opcode: UInt8, data: ByteBuffer)?
     private var writeWanted = false
     private var accept = [UInt8](repeating: 0, count: HandshakeKey.acceptLength)
     var random = FastRandom()
@@ -31,7 +30,7 @@ struct ChurnLane {
     init(number: Int, stride: Int) {
         self.number = number
         self.stride = stride
-        inbox.reserveCapacity(4096)
+        reader.inbox.reserveCapacity(4096)
         outbox.reserveCapacity(512)
     }
 
@@ -53,15 +52,9 @@ struct ChurnLane {
             fd = socket
         }
         writeWanted = false
-        inbox.clear()
+        reader.reset()
         outbox.clear()
-        fragments = nil
-        outbox.writeBytes(shared.requestHead)
-        outbox.writeWithUnsafeMutableBytes(minimumWritableBytes: HandshakeKey.keyLength) { key in
-            accept.withUnsafeMutableBytes { HandshakeKey.make(random: &random, key: key, accept: $0) }
-            return HandshakeKey.keyLength
-        }
-        outbox.writeBytes(shared.requestTail)
+        shared.request.write(into: &outbox, random: &random, accept: &accept)
         phase = .upgrading
         deadline = now + .seconds(10)
         // On loopback the connection is usually up when connect returns, so write at once
@@ -92,53 +85,37 @@ struct ChurnLane {
 
     /// One read: `poll` reports the socket again while bytes remain.
     private mutating func readable(_ shared: ChurnShared, _ tally: inout ChurnTally, now: NIODeadline) {
-        let fd = self.fd
-        var failure: Int32 = 0
-        let count = inbox.writeWithUnsafeMutableBytes(minimumWritableBytes: 4096) { raw in
-            let count = read(fd, raw.baseAddress, raw.count)
-            if count < 0 { failure = errno }
-            return max(0, count)
-        }
-        if failure == EAGAIN || failure == EWOULDBLOCK || failure == EINTR { return }
-        if failure != 0 {
-            end(now, &tally, failure: "\(phase == .upgrading ? "connecting" : "reading"): \(RawSocket.Errno(code: failure))")
+        switch RawSocket.receive(fd, into: &reader.inbox, atLeast: 4096) {
+        case .nothing: return
+        case .failed(let error):
+            end(now, &tally, failure: "\(phase == .upgrading ? "connecting" : "reading"): \(error)")
             return
-        }
-        if count == 0 {
+        case .closed:
             switch phase {
             case .closing: end(now, &tally, failure: nil)
             case .upgrading: end(now, &tally, failure: "handshake: connection closed during the handshake")
             default: end(now, &tally, failure: "connection closed with 1 echo(es) outstanding")
             }
             return
+        case .bytes: break
         }
         if phase == .upgrading {
             guard upgraded(shared, &tally, now: now) else { return }
         }
         frames(shared, &tally, now: now)
-        if inbox.readableBytes == 0 { inbox.clear() } else { inbox.discardReadBytes() }
+        reader.compact()
     }
 
-    /// Parses the 101 once its head is complete; false while waiting for more, or after failing.
+    /// Checks the 101 once its head is complete, then sends the message; false while waiting for
+    /// more, or after failing.
     private mutating func upgraded(_ shared: ChurnShared, _ tally: inout ChurnTally, now: NIODeadline) -> Bool {
-        let accept = self.accept
-        let outcome: (length: Int, problem: String?)? = inbox.withUnsafeReadableBytes { bytes in
-            guard bytes.count >= 4 else { return nil }
-            for end in 3..<bytes.count where bytes[end] == 10 && bytes[end - 1] == 13 && bytes[end - 2] == 10 && bytes[end - 3] == 13 {
-                let head = UnsafeRawBufferPointer(rebasing: bytes[0..<(end + 1)])
-                return (end + 1, accept.withUnsafeBytes { UpgradeCheck.problem(head: head, expectedAccept: $0) })
-            }
-            return nil
-        }
-        guard let outcome else {
-            if inbox.readableBytes > 16 * 1024 { end(now, &tally, failure: "handshake: response head over 16384 bytes") }
-            return false
-        }
-        if let problem = outcome.problem {
+        switch reader.head(expectedAccept: accept) {
+        case .needMore: return false
+        case .problem(let problem):
             end(now, &tally, failure: "handshake: \(problem)")
             return false
+        case .accepted: break
         }
-        inbox.moveReaderIndex(forwardBy: outcome.length)
         shared.payload.write(sequence: sequence, key: UInt32(truncatingIfNeeded: random.next()), into: &outbox)
         phase = .echoing
         sentAt = NIODeadline.now()
@@ -149,23 +126,11 @@ struct ChurnLane {
 
     /// Writes what is queued; waits for POLLOUT only while the socket is full.
     mutating func flush(_ shared: ChurnShared, _ tally: inout ChurnTally, now: NIODeadline) {
-        let fd = self.fd
-        while outbox.readableBytes > 0 {
-            let written = outbox.withUnsafeReadableBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if written > 0 {
-                outbox.moveReaderIndex(forwardBy: written)
-            } else if errno == EINTR {
-                continue
-            } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                writeWanted = true
-                return
-            } else {
-                end(now, &tally, failure: "\(phase == .upgrading ? "connecting" : "writing"): \(RawSocket.Errno.current)")
-                return
-            }
+        switch RawSocket.flush(fd, &outbox) {
+        case .done: writeWanted = false
+        case .full: writeWanted = true
+        case .failed(let error): end(now, &tally, failure: "\(phase == .upgrading ? "connecting" : "writing"): \(error)")
         }
-        outbox.clear()
-        writeWanted = false
     }
 
     /// Closes the socket and counts the cycle or the failure; a failed
@@ -174,7 +139,6 @@ struct ChurnLane {
         if fd >= 0 { close(fd) }
         fd = -1
         phase = .idle
-        fragments = nil
         if let failure {
             tally.counts.error(failure)
             deadline = now + .milliseconds(1)

@@ -71,25 +71,20 @@ enum ChurnLoop {
     }
 }
 
-/// What every lane shares: the target, the message, and the request's fixed parts (only the
-/// key differs between connections).
+/// What every lane shares: the target, the message, and the request's fixed parts.
 struct ChurnShared: Sendable {
     let target: BenchTarget
     let payload: Payload
     let maxMessage: Int
     let stop: NIODeadline
-    let requestHead: [UInt8]
-    let requestTail: [UInt8]
+    let request: UpgradeRequest
 
     init(plan: BenchPlan, stop: NIODeadline) {
         target = plan.target
         payload = Payload(size: plan.size, binary: plan.binary)
         maxMessage = plan.maxMessage
         self.stop = stop
-        let host = plan.target.hostHeader
-        requestHead = Array(
-            "GET \(target.resource) HTTP/1.1\r\nHost: \(host)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ".utf8)
-        requestTail = Array("\r\nOrigin: http://\(host)\r\n\r\n".utf8)
+        request = UpgradeRequest(target: plan.target)
     }
 }
 #endif

@@ -25,17 +25,10 @@ final class ClientHandshake: ChannelInboundHandler, RemovableChannelHandler {
         installFrameHandlers: @escaping (ChannelPipeline.SynchronousOperations) throws -> Void,
         finished: @escaping (Result<Void, any Error>) -> Void
     ) {
-        var key = [UInt8](repeating: 0, count: HandshakeKey.keyLength)
         var accept = [UInt8](repeating: 0, count: HandshakeKey.acceptLength)
-        key.withUnsafeMutableBytes { key in
-            accept.withUnsafeMutableBytes { HandshakeKey.make(random: &random, key: key, accept: $0) }
-        }
-        expectedAccept = accept
         var request = ByteBuffer()
-        request.writeString("GET \(target.resource) HTTP/1.1\r\nHost: \(target.hostHeader)\r\nUpgrade: websocket\r\n")
-        request.writeString("Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ")
-        request.writeBytes(key)
-        request.writeString("\r\nOrigin: http://\(target.hostHeader)\r\n\r\n")
+        UpgradeRequest(target: target).write(into: &request, random: &random, accept: &accept)
+        expectedAccept = accept
         self.request = request
         self.installFrameHandlers = installFrameHandlers
         self.finished = finished

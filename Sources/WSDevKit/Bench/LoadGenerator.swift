@@ -12,6 +12,7 @@ public enum LoadGenerator {
         raiseFileLimit()
         #if os(Linux)
         if plan.mode == .churn && !plan.channelChurn { return try await ChurnRun.run(plan, tallies: nil) }
+        if [.echo, .latency, .bulk].contains(plan.mode) && !plan.channelEcho { return try await EchoRun.run(plan, tallies: nil) }
         #endif
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, plan.threads))
         do {

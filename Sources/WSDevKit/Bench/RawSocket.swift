@@ -2,9 +2,10 @@
 import Glibc
 import NIOCore
 
-/// Non-blocking TCP client sockets straight from the C library, for the churn lanes: NIO's
+/// Non-blocking TCP client sockets straight from the C library, for the plain-socket lanes: NIO's
 /// `ClientBootstrap` spends most of a churn connection's client CPU building and tearing down a
-/// channel, its pipeline, promises and selector registration (see `ChurnLoop`).
+/// channel, its pipeline, promises and selector registration (see `ChurnLoop`), and its channel
+/// machinery most of an echo's (see `EchoLoop`).
 enum RawSocket {
     /// A socket connecting to `address`, bound to `source`'s address first when given; the fd,
     /// or the errno of what failed. A connect still under way is not a failure.
@@ -25,6 +26,43 @@ enum RawSocket {
         let connected = address.withSockAddr { Glibc.connect(fd, $0, socklen_t($1)) }
         guard connected == 0 || errno == EINPROGRESS else { return closing(fd) }
         return .success(fd)
+    }
+
+    enum Flushed { case done, full, failed(Errno) }
+
+    /// Sends what `outbox` holds; `.full` when the socket buffer filled first, and the rest stays
+    /// queued for POLLOUT.
+    static func flush(_ fd: Int32, _ outbox: inout ByteBuffer) -> Flushed {
+        while outbox.readableBytes > 0 {
+            let written = outbox.withUnsafeReadableBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written > 0 {
+                outbox.moveReaderIndex(forwardBy: written)
+            } else if errno == EINTR {
+                continue
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                return .full
+            } else {
+                return .failed(.current)
+            }
+        }
+        outbox.clear()
+        return .done
+    }
+
+    enum Received { case bytes, nothing, closed, failed(Errno) }
+
+    /// One read into `inbox`, as much as its free space takes (at least `atLeast` bytes of room):
+    /// `.nothing` when no byte was ready.
+    static func receive(_ fd: Int32, into inbox: inout ByteBuffer, atLeast: Int) -> Received {
+        var failure: Int32 = 0
+        let count = inbox.writeWithUnsafeMutableBytes(minimumWritableBytes: atLeast) { raw in
+            let count = read(fd, raw.baseAddress, raw.count)
+            if count < 0 { failure = errno }
+            return max(0, count)
+        }
+        if failure == EAGAIN || failure == EWOULDBLOCK || failure == EINTR { return .nothing }
+        if failure != 0 { return .failed(Errno(code: failure)) }
+        return count == 0 ? .closed : .bytes
     }
 
     private static func closing(_ fd: Int32) -> Result<Int32, Errno> {
