@@ -100,3 +100,22 @@ final class FirstRequestTests: XCTestCase {
         XCTAssertTrue(server.log.contains("/echo #1 open") && server.log.contains("/chat #2 open"), server.log)
     }
 }
+
+extension FirstRequestTests {
+    func testAClientThatHalfClosesBeforeAnyRequestIsClosed() throws {
+        // A port probe or health check: connect, send nothing, FIN. Left open, each would sit in
+        // CLOSE_WAIT for the server's whole life.
+        for _ in 0..<3 {
+            let probe = try TCPConnection(port: port)
+            shutdown(probe.descriptor, Int32(SHUT_WR))
+            XCTAssertTrue(probe.isClosedByPeer(), "the server closes a connection that can no longer ask anything")
+        }
+        let partial = try TCPConnection(port: port)
+        try partial.send("GET /a.txt HTTP/1.1\r\nHost: x\r\n")
+        shutdown(partial.descriptor, Int32(SHUT_WR))
+        XCTAssertTrue(partial.isClosedByPeer(), "a request cut short by the client's FIN ends the connection")
+        let after = try TCPConnection(port: port)
+        try after.send("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(try RawHTTP.read(from: after).status, 200, "and the server goes on serving")
+    }
+}

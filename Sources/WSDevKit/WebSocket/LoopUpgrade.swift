@@ -35,6 +35,8 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
     private let negotiated: EventLoopPromise<UpgradeChannel.Negotiated>
     private let fallback: Fallback
     private var state = State.reading
+    /// The client half-closed before the standard pipeline took over; it is told once it has.
+    private var inputClosed = false
 
     init(
         tap: RequestTap, decoder: ByteToMessageHandler<HTTPRequestDecoder>, handshake: Handshake, sessions: SessionRunner,
@@ -142,6 +144,7 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
                     pipeline.fireChannelRead(NIOAny(replay))
                     pipeline.fireChannelReadComplete()
                 }
+                if inputClosed { pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
             } catch {
                 negotiated.fail(error)
                 channel.close(promise: nil)
@@ -160,6 +163,24 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
             break
         case .switched:
             context.fireErrorCaught(error)
+        }
+    }
+
+    /// A client that half-closes early (a port probe, a health check) gets what the standard
+    /// pipeline gives it, which is to be closed when it asked for nothing.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard case .inputClosed? = event as? ChannelEvent else { return context.fireUserInboundEventTriggered(event) }
+        switch state {
+        case .reading:
+            inputClosed = true
+            handOver(context, nil)
+        case .accepting(let accepted, _, _):
+            inputClosed = true
+            handOver(context, .decided(.accept(accepted)))
+        case .handedOver:
+            inputClosed = true
+        case .switched:
+            context.fireUserInboundEventTriggered(event)
         }
     }
 
