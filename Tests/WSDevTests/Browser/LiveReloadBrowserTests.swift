@@ -69,7 +69,13 @@ final class LiveReloadBrowserTests: XCTestCase {
     private func open(_ path: String, port: Int, waitForChannel: Bool = true) throws -> Chromium.Page {
         if browser == nil { browser = try Chromium() }
         let page = try browser!.openPage()
-        try page.navigate(to: "http://127.0.0.1:\(port)\(path)")
+        do {
+            try page.navigate(to: "http://127.0.0.1:\(port)\(path)")
+        } catch {
+            // Say whether the server is still there and what it printed, not only what Chromium saw.
+            let state = server.map { $0.process.isRunning ? "still running" : "exited with \($0.process.terminationStatus)" } ?? "not started"
+            throw TCPConnection.Failure(description: "\(error); the server is \(state); it printed:\n\(server?.log ?? "")")
+        }
         if waitForChannel { try self.waitForChannel(page) }
         return page
     }
