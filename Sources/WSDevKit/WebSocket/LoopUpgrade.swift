@@ -84,20 +84,18 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
         do {
             let pipeline = context.pipeline.syncOperations
             pipeline.removeHandler(tap, promise: nil)
-            let guardHandler = FrameGuard(connectionID: accepted.info.id)
+            // What NIO's WebSocket upgrader adds, then what ours does.
             try pipeline.addHandlers(
                 WebSocketFrameEncoder(), ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrameSize)),
-                WebSocketProtocolErrorHandler(), guardHandler)
-            guard try sessions.serveOnLoop(context.channel, accepted: accepted, stats: guardHandler.stats) else {
-                throw ChannelError.inappropriateOperationForState
-            }
+                WebSocketProtocolErrorHandler())
+            let session = try sessions.attach(context.channel, accepted: accepted)
             // The decoder hands what it has not decoded (the client's first frames) on to us, as
             // reads without the end of a read batch, which is when `LoopSession` flushes.
             pipeline.removeHandler(decoder).assumeIsolated().whenComplete { _ in
                 context.fireChannelReadComplete()
                 context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
             }
-            negotiated.succeed(.onLoop)
+            negotiated.succeed(session)
         } catch {
             negotiated.fail(error)
             context.close(promise: nil)

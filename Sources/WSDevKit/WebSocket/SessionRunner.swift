@@ -51,9 +51,22 @@ struct SessionRunner: Sendable {
         log.closed(info, stats: stats, after: ContinuousClock.now - started)
     }
 
+    /// Puts the session behind NIO's frame handlers: `FrameGuard`, then `LoopSession` on the event
+    /// loop when the endpoint allows it, or an async channel for `run` in a task.
+    func attach(_ channel: any Channel, accepted: Handshake.Accepted) throws -> UpgradeChannel.Negotiated {
+        let guardHandler = FrameGuard(connectionID: accepted.info.id)
+        try channel.pipeline.syncOperations.addHandler(guardHandler)
+        if try serveOnLoop(channel, accepted: accepted, stats: guardHandler.stats) { return .onLoop }
+        let asyncChannel = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(
+            wrappingChannelSynchronously: channel,
+            configuration: .init(isOutboundHalfClosureEnabled: true)
+        )
+        return .websocket(asyncChannel, accepted, guardHandler.stats)
+    }
+
     /// Serves `accepted` on the channel's event loop when its endpoint allows it and no extension
     /// was negotiated (NIO's handlers do not inflate); returns false to use `run` instead.
-    func serveOnLoop(_ channel: any Channel, accepted: Handshake.Accepted, stats: SessionStats) throws -> Bool {
+    private func serveOnLoop(_ channel: any Channel, accepted: Handshake.Accepted, stats: SessionStats) throws -> Bool {
         guard accepted.extensions.isEmpty, let endpoint = accepted.endpoint as? any EventLoopEndpoint else { return false }
         let (id, path) = (accepted.info.id, accepted.info.path)  // not the headers: they would stay for the whole session
         let log = SessionLog(accessLog: accessLog)

@@ -44,16 +44,7 @@ struct WebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
                     guard case .accepted(let accepted) = outcome.value else {
                         throw ChannelError.inappropriateOperationForState
                     }
-                    let guardHandler = FrameGuard(connectionID: accepted.info.id)
-                    try channel.pipeline.syncOperations.addHandler(guardHandler)
-                    if try sessions.serveOnLoop(channel, accepted: accepted, stats: guardHandler.stats) {
-                        return .onLoop
-                    }
-                    let asyncChannel = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(isOutboundHalfClosureEnabled: true)
-                    )
-                    return .websocket(asyncChannel, accepted, guardHandler.stats)
+                    return try sessions.attach(channel, accepted: accepted)
                 }
             }
         )
