@@ -18,17 +18,7 @@ enum MaskedFrame {
         body: (UnsafeMutableRawBufferPointer) -> Void
     ) {
         buffer.reserveCapacity(minimumWritableBytes: maxHeader + count)
-        buffer.writeInteger(0x80 | UInt8(webSocketOpcode: opcode))
-        if count < 126 {
-            buffer.writeInteger(0x80 | UInt8(count))
-        } else if count <= Int(UInt16.max) {
-            buffer.writeInteger(UInt8(0x80 | 126))
-            buffer.writeInteger(UInt16(count))
-        } else {
-            buffer.writeInteger(UInt8(0x80 | 127))
-            buffer.writeInteger(UInt64(count))
-        }
-        buffer.writeInteger(key, endianness: .little)  // the key's bytes, in the order they apply
+        buffer.writeFrameHeader(opcode: UInt8(webSocketOpcode: opcode), length: count, maskKey: key)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { raw in
             let payload = UnsafeMutableRawBufferPointer(rebasing: raw[0..<count])
             body(payload)

@@ -54,14 +54,15 @@ struct ServerFrameReader: Sendable {
     /// The next complete message or control frame, or `.needMore`.
     mutating func next(maxPayload: Int) -> Event {
         while true {
-            let header: ServerFrameHeader
-            switch ServerFrameHeader.parse(inbox, maxPayload: maxPayload) {
+            let header: FrameHeader
+            switch FrameHeader.parse(inbox, maxPayload: maxPayload) {
             case .needMore: return .needMore
-            case .invalid(let problem): return .invalid(problem)
+            case .tooLong(let length): return .invalid("a \(length)-byte frame, over the \(maxPayload)-byte limit")
             case .frame(let parsed): header = parsed
             }
+            if header.reservedBits != 0 { return .invalid("frame with RSV bits set, and no extension was negotiated") }
             guard inbox.readableBytes >= header.length + header.payloadLength else { return .needMore }
-            if fragmentOpcode != nil && (header.opcode == ServerFrameHeader.text || header.opcode == ServerFrameHeader.binary) {
+            if fragmentOpcode != nil && (header.opcode == FrameHeader.text || header.opcode == FrameHeader.binary) {
                 // Drop the unfinished message; this frame is read again as the start of a new one.
                 fragmentOpcode = nil
                 return .unexpected("a new message began before the previous one ended")
@@ -70,20 +71,20 @@ struct ServerFrameReader: Sendable {
             let data = inbox.getSlice(at: inbox.readerIndex + header.length, length: header.payloadLength)!
             inbox.moveReaderIndex(forwardBy: header.length + header.payloadLength)
             switch header.opcode {
-            case ServerFrameHeader.text, ServerFrameHeader.binary:
-                if header.fin { return .message(opcode: header.opcode, data: data, masked: header.masked) }
+            case FrameHeader.text, FrameHeader.binary:
+                if header.fin { return .message(opcode: header.opcode, data: data, masked: header.maskKey != nil) }
                 fragmentOpcode = header.opcode
                 joined.clear()
                 joined.writeImmutableBuffer(data)
-            case ServerFrameHeader.continuation:
+            case FrameHeader.continuation:
                 guard let opcode = fragmentOpcode else { return .unexpected("a continuation frame arrived with no message to continue") }
                 joined.writeImmutableBuffer(data)
                 guard header.fin else { continue }
                 fragmentOpcode = nil
-                return .message(opcode: opcode, data: joined, masked: header.masked)
-            case ServerFrameHeader.ping: return .ping(data)
-            case ServerFrameHeader.close: return .close(code: data.getInteger(at: data.readerIndex, as: UInt16.self))
-            case ServerFrameHeader.pong: return .pong
+                return .message(opcode: opcode, data: joined, masked: header.maskKey != nil)
+            case FrameHeader.ping: return .ping(data)
+            case FrameHeader.close: return .close(code: data.getInteger(at: data.readerIndex, as: UInt16.self))
+            case FrameHeader.pong: return .pong
             default: return .unexpected("unexpected frame opcode \(header.opcode)")
             }
         }

@@ -55,7 +55,6 @@ public struct WSDevServer: Sendable {
             responder: { request, writer, channel in try await router.respond(to: request, writer: writer, channel: channel) },
             handshake: Handshake(endpoints: endpoints, extensions: extensions, origins: configuration.origins),
             sessions: SessionRunner(registry: registry, maxMessageBytes: maxMessage, pingInterval: configuration.pingInterval, accessLog: accessLog, libraryLog: libraryLog),
-            maxFrameSize: maxMessage,
             accessLog: accessLog,
             fastPath: router.fastPath
         )

@@ -1,7 +1,8 @@
 import NIOCore
 import NIOWebSocket
 
-/// Sits between NIO's frame codec and the session, enforcing what the library leaves to us.
+/// Sits between NIO's frame codec and a session that WSCore runs, enforcing what the library
+/// leaves to us. (`LoopSession` reads frames itself and enforces the same rules.)
 ///
 /// - Client frames must be masked (RFC 6455 §5.1): an unmasked one fails the connection with 1002.
 /// - At most one close frame leaves the server, so a shutdown's 1001 is not followed by a 1000.
@@ -13,16 +14,12 @@ final class FrameGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
 
-    /// Sent with `channel.triggerUserOutboundEvent` to close with 1001 (server going away).
-    struct GoingAway: Sendable {}
-
-    let stats = SessionStats()
-    private let connectionID: Int
+    let stats: SessionStats
     private var closeSent = false
     private var failed = false
 
-    init(connectionID: Int) {
-        self.connectionID = connectionID
+    init(stats: SessionStats) {
+        self.stats = stats
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -72,7 +69,7 @@ final class FrameGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
-        guard event is GoingAway else {
+        guard event is SessionRegistry.GoingAway else {
             context.triggerUserOutboundEvent(event, promise: promise)
             return
         }

@@ -1,34 +1,50 @@
 import NIOCore
 import NIOWebSocket
 
-/// One WebSocket served on its event loop for an `EventLoopEndpoint` (RFC 6455 §5–7).
+/// One WebSocket served on its event loop for an `EventLoopEndpoint` (RFC 6455 §5–7), straight
+/// from the socket's bytes to the socket's bytes.
 ///
-/// Sits behind `FrameGuard`, which has already refused unmasked frames, unmasked the rest and
-/// counted messages, and behind NIO's decoder, which refuses oversized frames (1009) and
-/// malformed control frames (1002). Here: reserved bits and opcodes, fragments, UTF-8, the
-/// message size limit, ping (both ways), and both ways of closing. Writes are flushed once per
-/// read batch.
-final class LoopSession: ChannelInboundHandler {
-    typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
+/// The other path (NIO's frame codec, its error handler, `FrameGuard`, NIO's back-pressure
+/// handler and a session behind them) cost about eight handler hops, a boxed frame each way
+/// and a buffer per message; for small echoes that was most of the server's CPU
+/// (Benchmarks/README.md). Here one handler reads the frames of a read batch in place, unmasks
+/// each payload once, and writes the batch's answers as one buffer.
+///
+/// It enforces what the two paths share: masked client frames, whole control frames of at most
+/// 125 bytes, reserved bits and opcodes (1002), fragments, UTF-8 (1007), the message limit
+/// (1009), ping both ways, both ways of closing, at most one close frame from the server, and no
+/// reading from a client that does not read what it is sent.
+final class LoopSession: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
-    private enum State { case open, closing, closed }
+    enum State { case open, closing, closed }
 
-    private let endpoint: any EventLoopEndpoint
-    private let maxMessageBytes: Int
-    private let closeTimeout: TimeAmount
-    private let pingInterval: TimeAmount
-    private let stats: SessionStats
+    let endpoint: any EventLoopEndpoint
+    let maxMessageBytes: Int
+    let closeTimeout: TimeAmount
+    let pingInterval: TimeAmount
+    let stats: SessionStats
     private let onClose: @Sendable () -> Void
-    private var state = State.open
-    /// The message being reassembled from fragments: its opcode and the bytes so far.
-    private var partial: (opcode: WebSocketOpcode, data: ByteBuffer)?
-    private var unflushed = false
-    private var closeTimer: Scheduled<Void>?
+    var state = State.open
+    /// The message being reassembled from fragments: its opcode and the unmasked bytes so far.
+    var partial: (opcode: UInt8, data: ByteBuffer)?
+    /// The start of a frame whose end has not arrived yet.
+    private var unread: ByteBuffer?
+    /// Where whole payloads are unmasked; reused while nothing else holds it.
+    var scratch = ByteBuffer()
+    /// Frames written during this read batch, sent as one buffer at its end.
+    var outgoing: ByteBuffer?
+    var unflushed = false
+    var closeSent = false
+    var closeTimer: Scheduled<Void>?
     private var pinger: RepeatedTask?
     /// Whether anything arrived since the last ping check; a peer that vanished without a FIN
     /// is noticed only by its silence.
-    private var heard = true
+    var heard = true
+    /// A read held back while the socket cannot take more of what we send.
+    private var readHeld = false
 
     init(
         endpoint: any EventLoopEndpoint, maxMessageBytes: Int, pingInterval: TimeAmount, stats: SessionStats,
@@ -51,64 +67,51 @@ final class LoopSession: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
+        var bytes = unwrapInboundIn(data)
         heard = true
-        switch state {
-        case .closed:
-            return
-        case .closing:
-            // After our close frame only the peer's close matters (§5.5.1): it ends the connection.
-            if frame.opcode == .connectionClose { finish(context: context) }
-            return
-        case .open:
-            break
+        if var held = unread {
+            unread = nil
+            held.writeBuffer(&bytes)
+            bytes = held
         }
-        guard frame.reservedBits.isEmpty else {
-            return fail(context: context, code: CloseCode.protocolError, "a frame had reserved bits set, but no extension was negotiated")
-        }
-        switch frame.opcode {
-        case .text, .binary:
-            guard partial == nil else {
-                return fail(context: context, code: CloseCode.protocolError, "a new message began before the fragmented one before it was finished")
+        while state != .closed {
+            let header: FrameHeader
+            switch FrameHeader.parse(bytes, maxPayload: maxMessageBytes) {
+            case .needMore:
+                return keep(bytes, wholeFrame: nil, context: context)
+            case .tooLong(let length):
+                return refuse(context: context, code: CloseCode.tooBig, "a frame of \(length) bytes is over the \(maxMessageBytes)-byte message limit; start wsdev with a larger --max-message")
+            case .frame(let parsed):
+                header = parsed
             }
-            if frame.fin {
-                deliver(context: context, opcode: frame.opcode, data: frame.data)
-            } else {
-                var data = context.channel.allocator.buffer(capacity: frame.data.readableBytes * 2)
-                data.writeImmutableBuffer(frame.data)
-                partial = (frame.opcode, data)
+            guard let key = header.maskKey else {
+                return refuse(context: context, code: CloseCode.protocolError, "client sent an unmasked frame; RFC 6455 §5.1 requires clients to mask every frame")
             }
-        case .continuation:
-            guard var message = partial else {
-                return fail(context: context, code: CloseCode.protocolError, "a continuation frame arrived with no fragmented message to continue")
+            if let (code, reason) = Self.violation(in: header) { return refuse(context: context, code: code, reason) }
+            guard bytes.readableBytes >= header.length + header.payloadLength else {
+                return keep(bytes, wholeFrame: header.length + header.payloadLength, context: context)
             }
-            partial = nil
-            guard message.data.readableBytes + frame.data.readableBytes <= maxMessageBytes else {
-                return fail(context: context, code: CloseCode.tooBig, "a fragmented message grew past the \(maxMessageBytes)-byte limit; start wsdev with a larger --max-message")
-            }
-            message.data.writeImmutableBuffer(frame.data)
-            if frame.fin {
-                deliver(context: context, opcode: message.opcode, data: message.data)
-            } else {
-                partial = message
-            }
-        case .ping:
-            context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.data)), promise: nil)
-            unflushed = true
-        case .pong:
-            break
-        case .connectionClose:
-            peerClosed(context: context, payload: frame.data)
-        default:
-            fail(context: context, code: CloseCode.protocolError, "a frame used the reserved opcode \(UInt8(webSocketOpcode: frame.opcode))")
+            bytes.moveReaderIndex(forwardBy: header.length)
+            handle(header, key: key, bytes.readSlice(length: header.payloadLength)!, context: context)
         }
     }
 
+    /// A frame that breaks the rules fails the connection; after our close frame it just ends it.
+    private func refuse(context: ChannelHandlerContext, code: UInt16, _ reason: String) {
+        if state == .open { fail(context: context, code: code, reason) } else { context.close(promise: nil) }
+    }
+
+    /// Copies an incomplete frame into a buffer big enough for all of it, so the socket's read
+    /// buffer is free again and the frame's remaining bytes are appended without regrowing.
+    private func keep(_ bytes: ByteBuffer, wholeFrame: Int?, context: ChannelHandlerContext) {
+        guard bytes.readableBytes > 0 else { return }
+        var held = context.channel.allocator.buffer(capacity: max(wholeFrame ?? 0, bytes.readableBytes))
+        held.writeImmutableBuffer(bytes)
+        unread = held
+    }
+
     func channelReadComplete(context: ChannelHandlerContext) {
-        if unflushed {
-            unflushed = false
-            context.flush()
-        }
+        flush(context: context)
         context.fireChannelReadComplete()
     }
 
@@ -131,85 +134,63 @@ final class LoopSession: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Protocol errors were answered by NIO's error handler; anything else (a reset) ends it.
-        if !(error is NIOWebSocketError) { context.close(promise: nil) }
+        context.close(promise: nil)  // a reset, or a write that failed: the connection is gone
     }
 
-    private func deliver(context: ChannelHandlerContext, opcode: WebSocketOpcode, data: ByteBuffer) {
-        if opcode == .text, !data.isValidUTF8 {
-            return fail(context: context, code: CloseCode.invalidPayload, "a text message was not valid UTF-8; send bytes as a binary message")
+    /// The server is shutting down: 1001, then the usual wait for the client's close.
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard event is SessionRegistry.GoingAway else {
+            return context.triggerUserOutboundEvent(event, promise: promise)
         }
-        let answer = endpoint.answer(opcode, data)
-        if let reply = answer.reply {
-            context.write(wrapOutboundOut(reply), promise: nil)
-            unflushed = true
-        }
-        if answer.thenClose { startClosing(context: context, code: CloseCode.normal) }
+        if state == .open { startClosing(context: context, code: CloseCode.goingAway, reason: "server shutting down") }
+        promise?.succeed()
     }
 
-    /// The peer's close frame while open: answer it (1000, or 1002/1007 for a malformed one), then
-    /// end the TCP connection, which the server does first (RFC 6455 §7.1.1).
-    private func peerClosed(context: ChannelHandlerContext, payload: ByteBuffer) {
-        var payload = payload
-        if payload.readableBytes == 1 {
-            return fail(context: context, code: CloseCode.protocolError, "the client's close frame had a one-byte payload; a close code takes two")
-        }
-        if let code = payload.readInteger(as: UInt16.self) {
-            guard CloseCode.isSendable(code) else {
-                return fail(context: context, code: CloseCode.protocolError, "the client closed with code \(code), which peers may not send (RFC 6455 §7.4)")
-            }
-            guard payload.isValidUTF8 else {
-                return fail(context: context, code: CloseCode.invalidPayload, "the client's close reason was not valid UTF-8")
-            }
-        }
-        hangUp(context: context, after: CloseCode.normal)
-    }
-
-    /// A ping after a quiet interval; after a second one without a word back, the peer is gone.
-    private func checkAlive(context: ChannelHandlerContext) {
-        guard state == .open else { return }
-        if heard {
-            heard = false
-            var payload = context.channel.allocator.buffer(capacity: 8)
-            payload.writeInteger(UInt64.random(in: .min ... .max))
-            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .ping, data: payload)), promise: nil)
+    /// A client that sends faster than it reads is not read from until it catches up (what NIO's
+    /// `BackPressureHandler` does).
+    func read(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            context.read()
         } else {
-            stats.note(.protocolViolation("the client answered nothing, not even a ping, for two ping intervals; closing (--ping-interval sets the interval)"))
-            startClosing(context: context, code: CloseCode.goingAway)
+            readHeld = true
         }
     }
 
-    /// Our close first: wait for the peer's answer, but not forever.
-    private func startClosing(context: ChannelHandlerContext, code: UInt16) {
-        state = .closing
-        _ = sendClose(context: context, code: code)
-        let loopContext = context.loopBound
-        closeTimer = context.eventLoop.scheduleTask(in: closeTimeout) { loopContext.value.close(promise: nil) }
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if readHeld, context.channel.isWritable {
+            readHeld = false
+            context.read()
+        }
+        context.fireChannelWritabilityChanged()
     }
 
-    /// _Fail the WebSocket Connection_ (§7.1.7): say why in the close frame and the log, then hang up.
-    private func fail(context: ChannelHandlerContext, code: UInt16, _ reason: String) {
-        stats.note(.protocolViolation(reason))
-        hangUp(context: context, after: code)
+    /// Adds a whole frame to this batch's answer. Large payloads are written as they are, after
+    /// the frames before them, rather than copied.
+    func send(context: ChannelHandlerContext, opcode: UInt8, _ payload: ByteBuffer) {
+        let count = payload.readableBytes
+        var out = outgoing ?? context.channel.allocator.buffer(capacity: 14 + min(count, Self.copyLimit))
+        outgoing = nil
+        out.writeFrameHeader(opcode: opcode, length: count)
+        if count <= Self.copyLimit {
+            out.writeImmutableBuffer(payload)
+            outgoing = out
+        } else {
+            context.write(wrapOutboundOut(out), promise: nil)
+            context.write(wrapOutboundOut(payload), promise: nil)
+        }
+        unflushed = true
     }
 
-    /// Our close frame, then the end of the TCP connection, with no answer awaited.
-    private func hangUp(context: ChannelHandlerContext, after code: UInt16) {
-        state = .closing
-        let loopContext = context.loopBound
-        sendClose(context: context, code: code).whenComplete { _ in loopContext.value.close(promise: nil) }
-    }
+    private static let copyLimit = 4096
 
-    private func finish(context: ChannelHandlerContext) {
-        state = .closed
-        closeTimer?.cancel()
-        context.close(promise: nil)
-    }
-
-    private func sendClose(context: ChannelHandlerContext, code: UInt16) -> EventLoopFuture<Void> {
-        var payload = context.channel.allocator.buffer(capacity: 2)
-        payload.writeInteger(code)
-        unflushed = false
-        return context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)))
+    func flush(context: ChannelHandlerContext) {
+        if let out = outgoing {
+            outgoing = nil
+            context.write(wrapOutboundOut(out), promise: nil)
+        }
+        if unflushed {
+            unflushed = false
+            context.flush()
+        }
     }
 }

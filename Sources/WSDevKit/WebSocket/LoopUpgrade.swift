@@ -31,7 +31,6 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
     private let decoder: ByteToMessageHandler<HTTPRequestDecoder>
     private let handshake: Handshake
     private let sessions: SessionRunner
-    private let maxFrameSize: Int
     private let negotiated: EventLoopPromise<UpgradeChannel.Negotiated>
     private let fallback: Fallback
     private var state = State.reading
@@ -40,13 +39,12 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
 
     init(
         tap: RequestTap, decoder: ByteToMessageHandler<HTTPRequestDecoder>, handshake: Handshake, sessions: SessionRunner,
-        maxFrameSize: Int, negotiated: EventLoopPromise<UpgradeChannel.Negotiated>, fallback: @escaping Fallback
+        negotiated: EventLoopPromise<UpgradeChannel.Negotiated>, fallback: @escaping Fallback
     ) {
         self.tap = tap
         self.decoder = decoder
         self.handshake = handshake
         self.sessions = sessions
-        self.maxFrameSize = maxFrameSize
         self.negotiated = negotiated
         self.fallback = fallback
     }
@@ -84,10 +82,6 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
         do {
             let pipeline = context.pipeline.syncOperations
             pipeline.removeHandler(tap, promise: nil)
-            // What NIO's WebSocket upgrader adds, then what ours does.
-            try pipeline.addHandlers(
-                WebSocketFrameEncoder(), ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxFrameSize)),
-                WebSocketProtocolErrorHandler())
             let session = try sessions.attach(context.channel, accepted: accepted)
             // The decoder hands what it has not decoded (the client's first frames) on to us, as
             // reads without the end of a read batch, which is when `LoopSession` flushes.

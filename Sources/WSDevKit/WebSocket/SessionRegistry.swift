@@ -3,6 +3,9 @@ import Synchronization
 
 /// The open WebSocket connections, so a shutdown can say goodbye (1001) to each.
 final class SessionRegistry: Sendable {
+    /// Sent with `channel.triggerUserOutboundEvent` to close with 1001 (server going away).
+    struct GoingAway: Sendable {}
+
     private let channels = Mutex<[Int: any Channel]>([:])
 
     func add(_ id: Int, _ channel: any Channel) { channels.withLock { $0[id] = channel } }
@@ -13,7 +16,7 @@ final class SessionRegistry: Sendable {
     func goAway(within limit: Duration) async {
         let open = channels.withLock { Array($0.values) }
         for channel in open {
-            channel.triggerUserOutboundEvent(FrameGuard.GoingAway(), promise: nil)
+            channel.triggerUserOutboundEvent(GoingAway(), promise: nil)
         }
         let deadline = ContinuousClock.now + limit
         while count > 0, ContinuousClock.now < deadline {

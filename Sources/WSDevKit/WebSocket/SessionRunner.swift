@@ -51,23 +51,28 @@ struct SessionRunner: Sendable {
         log.closed(info, stats: stats, after: ContinuousClock.now - started)
     }
 
-    /// Puts the session behind NIO's frame handlers: `FrameGuard`, then `LoopSession` on the event
-    /// loop when the endpoint allows it, or an async channel for `run` in a task.
+    /// Installs the session once the HTTP handlers are gone: `LoopSession` alone on the event loop
+    /// when the endpoint allows it, or NIO's frame codec, `FrameGuard` and an async channel for
+    /// `run` in a task.
     func attach(_ channel: any Channel, accepted: Handshake.Accepted) throws -> UpgradeChannel.Negotiated {
-        let guardHandler = FrameGuard(connectionID: accepted.info.id)
-        try channel.pipeline.syncOperations.addHandler(guardHandler)
-        if try serveOnLoop(channel, accepted: accepted, stats: guardHandler.stats) { return .onLoop }
+        let stats = SessionStats()
+        let pipeline = channel.pipeline.syncOperations
+        if accepted.extensions.isEmpty, let endpoint = accepted.endpoint as? any EventLoopEndpoint {
+            try serveOnLoop(channel, endpoint: endpoint, accepted: accepted, stats: stats)
+            return .onLoop
+        }
+        // What NIO's WebSocket upgrader installs, then what WSCore needs from us.
+        try pipeline.addHandlers(
+            WebSocketFrameEncoder(), ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: maxMessageBytes)),
+            WebSocketProtocolErrorHandler(), FrameGuard(stats: stats))
         let asyncChannel = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(
             wrappingChannelSynchronously: channel,
             configuration: .init(isOutboundHalfClosureEnabled: true)
         )
-        return .websocket(asyncChannel, accepted, guardHandler.stats)
+        return .websocket(asyncChannel, accepted, stats)
     }
 
-    /// Serves `accepted` on the channel's event loop when its endpoint allows it and no extension
-    /// was negotiated (NIO's handlers do not inflate); returns false to use `run` instead.
-    private func serveOnLoop(_ channel: any Channel, accepted: Handshake.Accepted, stats: SessionStats) throws -> Bool {
-        guard accepted.extensions.isEmpty, let endpoint = accepted.endpoint as? any EventLoopEndpoint else { return false }
+    private func serveOnLoop(_ channel: any Channel, endpoint: any EventLoopEndpoint, accepted: Handshake.Accepted, stats: SessionStats) throws {
         let (id, path) = (accepted.info.id, accepted.info.path)  // not the headers: they would stay for the whole session
         let log = SessionLog(accessLog: accessLog)
         let registry = registry
@@ -81,8 +86,6 @@ struct SessionRunner: Sendable {
         // NIO reads at most 64 KiB at a time by default, so a 64 KiB message (plus its header)
         // always took two reads and a copy to join them; the buffer only grows for busy sockets.
         try channel.syncOptions?.setOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 512 << 10))
-        // A client that sends faster than it reads is not read from until it catches up.
-        try channel.pipeline.syncOperations.addHandlers(BackPressureHandler(), session)
-        return true
+        try channel.pipeline.syncOperations.addHandler(session)
     }
 }

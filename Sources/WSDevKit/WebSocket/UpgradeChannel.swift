@@ -11,7 +11,7 @@ import NIOWebSocket
 /// One accepted TCP connection: HTTP/1.1 that may become a WebSocket.
 ///
 /// Modelled on HummingbirdWebSocket's `HTTP1WebSocketUpgradeChannel`, but every declined handshake
-/// gets an HTTP answer that says why (426, 404, 400…), and accepted ones pass through `FrameGuard`.
+/// gets an HTTP answer that says why (426, 404, 400…), and accepted ones are installed by `SessionRunner.attach`.
 struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     enum Negotiated: Sendable {
         case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
@@ -29,7 +29,6 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     let responder: HTTPChannelHandler.Responder
     let handshake: Handshake
     let sessions: SessionRunner
-    let maxFrameSize: Int
     let accessLog: Logger
     /// Repeats of small static answers, given on the event loop by `FastFileHandler`; nil: none.
     var fastPath: FastFileHandler.Shared?
@@ -46,7 +45,7 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
             let tap = RequestTap()
             let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
             let first = LoopUpgrade(
-                tap: tap, decoder: decoder, handshake: handshake, sessions: sessions, maxFrameSize: maxFrameSize, negotiated: negotiated
+                tap: tap, decoder: decoder, handshake: handshake, sessions: sessions, negotiated: negotiated
             ) { channel, decided in
                 try standardPipeline(channel: channel, decided: decided, logger: logger)
             }
@@ -58,7 +57,7 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     /// NIO's upgradable HTTP/1 pipeline, with Hummingbird behind it for requests that stay HTTP.
     private func standardPipeline(channel: any Channel, decided: Handshake.Progress?, logger: Logger) throws -> EventLoopFuture<Negotiated> {
         let outcome = NIOLoopBoundBox<HandshakeOutcome?>(nil, eventLoop: channel.eventLoop)
-        let upgrader = WebSocketUpgrader(handshake: handshake, decided: decided, sessions: sessions, outcome: outcome, maxFrameSize: maxFrameSize)
+        let upgrader = WebSocketUpgrader(handshake: handshake, sessions: sessions, outcome: outcome, decided: decided)
         let upgrade = NIOTypedHTTPServerUpgradeConfiguration<Negotiated>(
             upgraders: [upgrader],
             notUpgradingCompletionHandler: { channel in

@@ -9,7 +9,9 @@ enum HandshakeOutcome {
     case refused(UpgradeRefusal)
 }
 
-/// Wraps NIO's upgrader so every refusal is decided by `Handshake` first.
+/// NIO's WebSocket upgrader, written out so that every refusal is decided by `Handshake` first
+/// and the session is installed by `SessionRunner.attach` (NIO's would add its frame codec, which
+/// `LoopSession` does not use).
 ///
 /// NIO alone drops the connection on a wrong `Sec-WebSocket-Version`; here every refusal is
 /// recorded, the upgrade is declined, and `UpgradeChannel` answers with a real status and body.
@@ -19,36 +21,10 @@ struct WebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
     let supportedProtocol = "websocket"
     let requiredUpgradeHeaders: [String] = []
     let handshake: Handshake
+    let sessions: SessionRunner
     let outcome: NIOLoopBoundBox<HandshakeOutcome?>
     /// Made by `LoopUpgrade` when it read the request first; nil: not made yet.
     let decided: Handshake.Progress?
-    let inner: NIOTypedWebSocketServerUpgrader<UpgradeChannel.Negotiated>
-
-    init(
-        handshake: Handshake, decided: Handshake.Progress?, sessions: SessionRunner, outcome: NIOLoopBoundBox<HandshakeOutcome?>, maxFrameSize: Int
-    ) {
-        self.handshake = handshake
-        self.decided = decided
-        self.outcome = outcome
-        self.inner = NIOTypedWebSocketServerUpgrader(
-            maxFrameSize: maxFrameSize,
-            enableAutomaticErrorHandling: true,
-            shouldUpgrade: { channel, _ in
-                guard case .accepted(let accepted) = outcome.value else {
-                    return channel.eventLoop.makeSucceededFuture(nil)
-                }
-                return channel.eventLoop.makeSucceededFuture(HTTPHeaders(accepted.responseHeaders))
-            },
-            upgradePipelineHandler: { channel, _ in
-                channel.eventLoop.makeCompletedFuture {
-                    guard case .accepted(let accepted) = outcome.value else {
-                        throw ChannelError.inappropriateOperationForState
-                    }
-                    return try sessions.attach(channel, accepted: accepted)
-                }
-            }
-        )
-    }
 
     func buildUpgradeResponse(
         channel: any Channel,
@@ -57,7 +33,6 @@ struct WebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
     ) -> EventLoopFuture<HTTPHeaders> {
         let handshake = self.handshake
         let outcome = self.outcome
-        let inner = self.inner
         let apply: @Sendable (Handshake.Decision) -> EventLoopFuture<HTTPHeaders> = { decision in
             switch decision {
             case .refuse(let refusal):
@@ -65,11 +40,13 @@ struct WebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
                 return channel.eventLoop.makeFailedFuture(refusal)
             case .accept(let accepted):
                 outcome.value = .accepted(accepted)
-                return inner.buildUpgradeResponse(
-                    channel: channel,
-                    upgradeRequest: upgradeRequest,
-                    initialResponseHeaders: initialResponseHeaders
-                )
+                // `Handshake` checked that there is exactly one key.
+                let key = upgradeRequest.headers.first(name: "sec-websocket-key") ?? ""
+                var headers = HTTPHeaders(accepted.responseHeaders)  // as NIO's: not the initial ones
+                headers.replaceOrAdd(name: "Upgrade", value: "websocket")
+                headers.add(name: "Sec-WebSocket-Accept", value: AcceptKey.value(for: key))
+                headers.replaceOrAdd(name: "Connection", value: "upgrade")
+                return channel.eventLoop.makeSucceededFuture(headers)
             }
         }
         switch decided ?? handshake.begin(upgradeRequest, remote: channel.remoteAddress, local: channel.localAddress) {
@@ -83,6 +60,9 @@ struct WebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
     }
 
     func upgrade(channel: any Channel, upgradeRequest: HTTPRequestHead) -> EventLoopFuture<UpgradeChannel.Negotiated> {
-        inner.upgrade(channel: channel, upgradeRequest: upgradeRequest)
+        channel.eventLoop.makeCompletedFuture {
+            guard case .accepted(let accepted) = outcome.value else { throw ChannelError.inappropriateOperationForState }
+            return try sessions.attach(channel, accepted: accepted)
+        }
     }
 }
