@@ -4,20 +4,8 @@ import XCTest
 
 /// `wsdev bench` churn against the real server's /echo: both engines (plain sockets and NIO
 /// channels) verify every echo and every handshake, and report what fails.
-final class BenchTests: XCTestCase {
-    var site: SiteFixture!
-    var server: ServerProcess!
-
-    override func setUpWithError() throws {
-        site = try SiteFixture(files: ["index.html": "<p>x</p>"])
-        server = try ServerProcess(root: site.root.path, arguments: ["--quiet", "--no-reload"])
-    }
-
-    override func tearDown() {
-        _ = server?.stop()
-        server = nil
-        site = nil
-    }
+final class BenchTests: ServerTestCase {
+    override var serverArguments: [String] { ["--quiet", "--no-reload"] }
 
     private func churn(path: String = "/echo", size: Int = 32, binary: Bool = false, channels: Bool = false) async throws -> BenchReport {
         var plan = BenchPlan(mode: .churn, target: try BenchTarget(url: "ws://127.0.0.1:\(server.port)\(path)", sources: ["127.0.0.1", "127.0.0.2"]))

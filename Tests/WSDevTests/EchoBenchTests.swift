@@ -6,20 +6,8 @@ import XCTest
 /// `wsdev bench` echo, latency and bulk against a real server, over real sockets: the plain-socket
 /// engine (`EchoLoop`, the default on Linux) and the NIO one (`--channel-echo`) both verify every
 /// echo, count what is wrong, and report the same fields.
-final class EchoBenchTests: XCTestCase {
-    var site: SiteFixture!
-    var server: ServerProcess!
-
-    override func setUpWithError() throws {
-        site = try SiteFixture(files: ["index.html": "<p>x</p>"])
-        server = try ServerProcess(root: site.root.path, arguments: ["--quiet", "--no-reload"])
-    }
-
-    override func tearDown() {
-        _ = server?.stop()
-        server = nil
-        site = nil
-    }
+final class EchoBenchTests: ServerTestCase {
+    override var serverArguments: [String] { ["--quiet", "--no-reload"] }
 
     private func plan(_ mode: BenchPlan.Mode, port: Int? = nil, path: String = "/echo", channels: Bool = false) throws -> BenchPlan {
         var plan = BenchPlan(mode: mode, target: try BenchTarget(url: "ws://127.0.0.1:\(port ?? server.port)\(path)"))

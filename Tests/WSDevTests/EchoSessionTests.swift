@@ -3,22 +3,7 @@ import XCTest
 
 /// `/echo` without extensions is served on the event loop (`LoopSession`): the close handshake's
 /// rules and backpressure, which that path implements itself.
-final class EchoSessionTests: XCTestCase {
-    var site: SiteFixture!
-    var server: ServerProcess!
-    var port: Int { server.port }
-
-    override func setUpWithError() throws {
-        site = try SiteFixture(files: ["index.html": "<p>x</p>"])
-        server = try ServerProcess(root: site.root.path, arguments: [])
-    }
-
-    override func tearDown() {
-        _ = server?.stop()
-        server = nil
-        site = nil
-    }
-
+final class EchoSessionTests: ServerTestCase {
     /// The reply to a client's close frame, and whether the server then ended the TCP connection.
     private func closeReply(to payload: [UInt8]) throws -> (code: Int?, hungUp: Bool) {
         let socket = try RawWebSocket.open(port: port)

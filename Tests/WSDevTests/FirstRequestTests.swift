@@ -4,21 +4,9 @@ import XCTest
 /// A connection's first request is read by `LoopUpgrade` before NIO's HTTP pipeline exists: it
 /// answers `/echo` handshakes itself and replays everything else into the standard pipeline.
 /// These are the ways a first request can arrive that the two paths must agree on.
-final class FirstRequestTests: XCTestCase {
-    var site: SiteFixture!
-    var server: ServerProcess!
-    var port: Int { server.port }
-
-    override func setUpWithError() throws {
-        site = try SiteFixture(files: ["index.html": "<p>first</p>", "a.txt": "alpha\n"])
-        server = try ServerProcess(root: site.root.path, arguments: ["--no-reload"])
-    }
-
-    override func tearDown() {
-        _ = server?.stop()
-        server = nil
-        site = nil
-    }
+final class FirstRequestTests: ServerTestCase {
+    override var siteFiles: [String: String] { ["index.html": "<p>first</p>", "a.txt": "alpha\n"] }
+    override var serverArguments: [String] { ["--no-reload"] }
 
     private func handshake(_ path: String = "/echo", extra: String = "") -> String {
         "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

@@ -2,21 +2,8 @@ import Foundation
 import XCTest
 
 /// `/echo` and the RFC 6455 rules around it, over real sockets against the real binary.
-final class WebSocketEchoTests: XCTestCase {
-    var site: SiteFixture!
-    var server: ServerProcess!
-    var port: Int { server.port }
-
-    override func setUpWithError() throws {
-        site = try SiteFixture(files: ["index.html": "<p>x</p>"])
-        server = try ServerProcess(root: site.root.path, arguments: ["--max-message", "64K"])
-    }
-
-    override func tearDown() {
-        _ = server?.stop()
-        server = nil
-        site = nil
-    }
+final class WebSocketEchoTests: ServerTestCase {
+    override var serverArguments: [String] { ["--max-message", "64K"] }
 
     func testEchoesTextAndBinaryThenGoodbyeClosesNormally() throws {
         let socket = try RawWebSocket.open(port: port)

@@ -55,6 +55,11 @@ final class RawWebSocket {
     }
 
     func send(opcode: UInt8, payload: [UInt8], fin: Bool = true, masked: Bool = true, rsv1: Bool = false) throws {
+        try connection.send(Self.frame(opcode: opcode, payload: payload, fin: fin, masked: masked, rsv1: rsv1))
+    }
+
+    /// A client frame's bytes, for tests that choose how they are cut into writes.
+    static func frame(opcode: UInt8, payload: [UInt8], fin: Bool = true, masked: Bool = true, rsv1: Bool = false) -> [UInt8] {
         var frame: [UInt8] = [(fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode]
         let maskBit: UInt8 = masked ? 0x80 : 0
         switch payload.count {
@@ -69,7 +74,7 @@ final class RawWebSocket {
         } else {
             frame += payload
         }
-        try connection.send(frame)
+        return frame
     }
 
     func send(text: String) throws { try send(opcode: Self.text, payload: Array(text.utf8)) }
