@@ -55,6 +55,21 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(result.output.contains("Ctrl-C stops"), "no banner without a listening socket")
     }
 
+    /// wsdev listens once per event loop with SO_REUSEPORT; a second wsdev must still be told the
+    /// port is taken rather than quietly share it and take half of the first one's connections.
+    func testASecondWsdevOnTheSamePortIsRefused() throws {
+        let site = try SiteFixture(files: ["index.html": "first"])
+        let first = try ServerProcess(root: site.root.path, arguments: ["--no-reload"])
+        defer { _ = first.stop() }
+        let other = try SiteFixture(files: ["index.html": "second"])
+        let result = try run(["serve", other.root.path, "--port", String(first.port), "--host", "127.0.0.1", "--no-reload"])
+        XCTAssertNotEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains("already in use"), result.output)
+        for _ in 0..<20 {
+            XCTAssertEqual(try RawHTTP.get("/", port: first.port).text, "first", "every connection reaches the first server")
+        }
+    }
+
     func testDefaultPortIs9998() throws {
         let site = try SiteFixture(files: ["index.html": "x"])
         // Whether this test holds 9998 or something else already does, wsdev must name 9998.

@@ -4,7 +4,10 @@ import NIOExtras
 import NIOPosix
 import ServiceLifecycle
 
-/// One listening socket, in place of HummingbirdCore's `Server`.
+/// One listening socket, in place of HummingbirdCore's `Server`; `Listeners` binds one per event
+/// loop, sharing the port (`SO_REUSEPORT`), so that a connection stays on the loop that accepted
+/// it. With one socket for all loops, NIO hands every other connection to another thread:
+/// measured, that hand-over cost ~45 µs of server CPU per short WebSocket (Benchmarks/README.md).
 ///
 /// `Server` hands every connection to a Swift task, even a WebSocket that `LoopSession` serves
 /// entirely on its event loop: the hand-over and the task cost each connection several thread
@@ -19,13 +22,13 @@ struct Listener: Sendable {
     private let childChannel: UpgradeChannel
     private let logger: Logger
 
-    static func bind(host: String, port: Int, childChannel: UpgradeChannel, logger: Logger) async throws -> Listener {
-        let group = MultiThreadedEventLoopGroup.singleton
-        let quiescing = ServerQuiescingHelper(group: group)
+    static func bind(host: String, port: Int, on loop: any EventLoop, childChannel: UpgradeChannel, logger: Logger) async throws -> Listener {
+        let quiescing = ServerQuiescingHelper(group: loop)
         let (connections, arrivals) = AsyncStream<UpgradeChannel.Negotiated>.makeStream()
-        let channel = try await ServerBootstrap(group: group)
+        let channel = try await ServerBootstrap(group: loop)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))

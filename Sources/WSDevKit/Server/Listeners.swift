@@ -34,15 +34,23 @@ struct Listeners: Service {
         }
     }
 
+    /// Binds `host` once per event loop (see `Listener`); the first bind picks the port when asked for 0.
     private func start(host: String, port: Int, in group: inout ThrowingTaskGroup<Void, any Error>) async throws -> Int {
-        let listener: Listener
+        var listeners: [Listener] = []
         do {
-            listener = try await Listener.bind(host: host, port: port, childChannel: childChannel, logger: logger)
+            if port != 0 { try PortProbe.check(host: host, port: port) }
+            var port = port
+            for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
+                let listener = try await Listener.bind(host: host, port: port, on: loop, childChannel: childChannel, logger: logger)
+                listeners.append(listener)
+                port = listener.channel.localAddress?.port ?? port
+            }
         } catch {
+            for listener in listeners { try? await listener.channel.close() }
             throw Self.explain(error, host: host, port: port)
         }
-        group.addTask { await listener.run() }
-        return listener.channel.localAddress?.port ?? port
+        for listener in listeners { group.addTask { await listener.run() } }
+        return listeners.first?.channel.localAddress?.port ?? port
     }
 
     /// An optional host may be missing (no IPv6 here), or already covered: on Linux `::` is
