@@ -43,6 +43,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between pings to a quiet WebSocket; one that stays silent for a further interval is closed with 1001.", valueName: "seconds"))
     var pingInterval: Double = 30
 
+    @Option(help: ArgumentHelp("Event-loop threads, each with its own listening socket. Default: one per CPU core.", valueName: "n"))
+    var threads: Int?
+
     @Flag(help: "No live reload: HTML pages are sent exactly as they are on disk, and files are not watched.")
     var noReload = false
 
@@ -89,6 +92,9 @@ struct Serve: AsyncParsableCommand {
         guard pingInterval >= 0.1, pingInterval <= 86_400 else {
             throw ValidationError("--ping-interval \(pingInterval) is out of range: give seconds between 0.1 and 86400 (a day); the default is 30.")
         }
+        if let threads, !(1...256).contains(threads) {
+            throw ValidationError("--threads \(threads) is out of range: give 1 to 256 event-loop threads; the default is one per CPU core.")
+        }
         if lan, let host {
             throw ValidationError("--lan listens on every interface and --host \(host) on one address: pick one (drop --host to use --lan, or drop --lan).")
         }
@@ -118,6 +124,7 @@ struct Serve: AsyncParsableCommand {
         configuration.crossOriginIsolation = coi
         configuration.openBrowser = open
         configuration.lan = lan
+        if let threads { configuration.eventLoops = threads }
         do {
             let server = try WSDevServer(configuration: configuration)
             try await server.run()

@@ -70,6 +70,24 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    func testThreadsGivesEachEventLoopItsOwnListeningSocket() throws {
+        let site = try SiteFixture(files: ["index.html": "x"])
+        let server = try ServerProcess(root: site.root.path, arguments: ["--no-reload", "--threads", "3"])
+        defer { _ = server.stop() }
+        // /proc/net/tcp: local address as hex "0100007F:PORT", state 0A = LISTEN.
+        let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+        let listening = table.split(separator: "\n").filter {
+            let fields = $0.split(separator: " ")
+            return fields.count > 3 && fields[1].hasSuffix(String(format: ":%04X", server.port)) && fields[3] == "0A"
+        }
+        XCTAssertEqual(listening.count, 3, table)
+        for _ in 0..<12 { XCTAssertEqual(try RawHTTP.get("/", port: server.port).text, "x") }
+
+        let wrong = try run(["serve", site.root.path, "--threads", "0"])
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(wrong.output.contains("--threads 0 is out of range"), wrong.output)
+    }
+
     func testDefaultPortIs9998() throws {
         let site = try SiteFixture(files: ["index.html": "x"])
         // Whether this test holds 9998 or something else already does, wsdev must name 9998.

@@ -7,6 +7,7 @@ import ServiceLifecycle
 struct Listeners: Service {
     let hosts: [String]
     let port: Int
+    let loops: any EventLoopGroup
     /// Hosts whose absence is survivable, e.g. `::1` on a machine without IPv6, or `0.0.0.0` when
     /// a dual-stack `::` already took IPv4 too.
     let optionalHosts: Set<String>
@@ -40,7 +41,7 @@ struct Listeners: Service {
         do {
             if port != 0 { try PortProbe.check(host: host, port: port) }
             var port = port
-            for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
+            for loop in loops.makeIterator() {
                 let listener = try await Listener.bind(host: host, port: port, on: loop, childChannel: childChannel, logger: logger)
                 listeners.append(listener)
                 port = listener.channel.localAddress?.port ?? port

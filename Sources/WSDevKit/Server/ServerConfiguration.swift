@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// Everything `wsdev serve` can be told; the CLI fills it in, tests build it directly.
 public struct ServerConfiguration: Sendable {
@@ -35,6 +36,14 @@ public struct ServerConfiguration: Sendable {
     /// `--ping-interval`: an idle WebSocket is pinged this often, and closed (1001) when a whole
     /// interval passes after a ping with nothing heard from the client.
     public var pingInterval: Duration = .seconds(30)
+    /// `--threads`: event-loop threads, each with its own listening socket.
+    public var eventLoops = ServerConfiguration.defaultEventLoops
+
+    /// One per core, as NIO's default. Measured on two cores with the load generator alongside
+    /// (Benchmarks/README.md): one loop spent less CPU per short-lived WebSocket (72-119 µs
+    /// against 106-185 in alternating runs), but two carried more echoes, bulk data and static requests; `--threads 1`
+    /// is there for machines where the server shares little.
+    public static var defaultEventLoops: Int { System.coreCount }
 
     public init(
         root: String = "public",

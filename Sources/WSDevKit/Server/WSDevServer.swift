@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import UnixSignals
 import WSCompression
@@ -65,9 +66,12 @@ public struct WSDevServer: Sendable {
         let reloadNote = liveReload.map { _ in
             "  live reload\(configuration.poll ? " (polling)" : ""): pages reload when their files change; --no-reload turns it off"
         }
+        let loops = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoops)
+        defer { loops.shutdownGracefully { _ in } }
         let listeners = Listeners(
             hosts: configuration.bindHosts,
             port: configuration.port,
+            loops: loops,
             optionalHosts: configuration.lan ? ["::", "0.0.0.0"] : loopback ? ["::1"] : [],
             childChannel: channel,
             logger: libraryLog
