@@ -2,6 +2,24 @@
 enum Base64 {
     private static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
+    /// Whether `text` is the base64 of exactly 16 bytes, as a `Sec-WebSocket-Key` must be: 22
+    /// characters of the alphabet, then "==".
+    static func isSixteenBytes(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count == 24, bytes[22] == UInt8(ascii: "="), bytes[23] == UInt8(ascii: "=") else { return false }
+            return bytes[..<22].allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                    UInt8(ascii: "+"), UInt8(ascii: "/"):
+                    return true
+                default:
+                    return false
+                }
+            }
+        }
+    }
+
     static func encode(_ bytes: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: (bytes.count + 2) / 3 * 4)
         bytes.withUnsafeBytes { source in out.withUnsafeMutableBytes { encode(source, into: $0) } }

@@ -1,5 +1,7 @@
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 
 /// What a WebSocket endpoint may know about the handshake that opened its connection.
 public struct ConnectionInfo: Sendable {
@@ -7,8 +9,12 @@ public struct ConnectionInfo: Sendable {
     public let id: Int
     public let path: String
     public let query: String
-    public let headers: HTTPFields
-    public let remoteAddress: String
+    /// Converted when asked for: the built-in endpoints never look, and converting every
+    /// handshake's headers was a measurable share of the server's CPU for short connections.
+    public var headers: HTTPFields { HTTPFields(rawHeaders, splitCookie: false) }
+    private let rawHeaders: HTTPHeaders
+    public var remoteAddress: String { remote?.ipAddress ?? "unknown" }
+    private let remote: SocketAddress?
     public let remotePort: Int
     /// The Host header (HTTP/2 calls it :authority), e.g. "localhost:9998".
     public let authority: String?
@@ -18,16 +24,15 @@ public struct ConnectionInfo: Sendable {
     /// Selected by the endpoint's `admit`; nil until then, or when none was offered.
     public internal(set) var subprotocol: String?
 
-    init(id: Int, request: HTTPRequest, remote: SocketAddress?, local: SocketAddress?, offered: [String], subprotocol: String? = nil) {
+    init(id: Int, head: HTTPRequestHead, remote: SocketAddress?, local: SocketAddress?, offered: [String], subprotocol: String? = nil) {
         self.id = id
-        let target = request.path ?? "/"
-        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         self.path = String(parts[0])
         self.query = parts.count > 1 ? String(parts[1]) : ""
-        self.headers = request.headerFields
-        self.remoteAddress = remote?.ipAddress ?? "unknown"
+        self.rawHeaders = head.headers
+        self.remote = remote
         self.remotePort = remote?.port ?? 0
-        self.authority = request.authority
+        self.authority = head.headers.first(name: "host")
         self.localPort = local?.port ?? 0
         self.offeredSubprotocols = offered
         self.subprotocol = subprotocol

@@ -1,4 +1,3 @@
-import Foundation
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
@@ -38,7 +37,7 @@ final class Handshake: Sendable {
     /// A handshake that passed the generic checks and waits for its endpoint's `admit`.
     struct Pending: Sendable {
         let endpoint: any WebSocketEndpoint
-        let request: HTTPRequest
+        let head: HTTPRequestHead
         let info: ConnectionInfo
     }
 
@@ -49,20 +48,19 @@ final class Handshake: Sendable {
 
     /// Everything that needs no waiting; most built-ins decide here, so no task is started.
     func begin(_ head: HTTPRequestHead, remote: SocketAddress?, local: SocketAddress?) -> Progress {
-        let checked: (request: HTTPRequest, endpoint: any WebSocketEndpoint)
+        let (endpoint, path): (any WebSocketEndpoint, String)
         switch check(head) {
         case .failure(let refusal): return .decided(.refuse(refusal))
-        case .success(let passed): checked = passed
+        case .success(let passed): (endpoint, path) = passed
         }
-        let request = checked.request
-        if let refusal = origins.check(origin: request.headerFields[.origin], host: request.authority) {
+        if let refusal = origins.check(origin: head.headers.first(name: "origin"), host: head.headers.first(name: "host")) {
             return .decided(.refuse(refusal))
         }
-        let id = ReservedPaths.contains(request.path ?? "")
+        let id = ReservedPaths.contains(path)
             ? nextReservedID.subtract(1, ordering: .relaxed).newValue : nextID.add(1, ordering: .relaxed).newValue
-        let info = ConnectionInfo(id: id, request: request, remote: remote, local: local, offered: Subprotocols.offered(in: request.headerFields))
-        let pending = Pending(endpoint: checked.endpoint, request: request, info: info)
-        guard let admission = checked.endpoint.immediateAdmission(info) else { return .waiting(pending) }
+        let info = ConnectionInfo(id: id, head: head, remote: remote, local: local, offered: Subprotocols.offered(in: head.headers))
+        let pending = Pending(endpoint: endpoint, head: head, info: info)
+        guard let admission = endpoint.immediateAdmission(pending.info) else { return .waiting(pending) }
         return .decided(conclude(pending, admission))
     }
 
@@ -80,9 +78,11 @@ final class Handshake: Sendable {
             info.subprotocol = subprotocol
         }
         var headers: HTTPFields = [:]
-        let negotiated: [any WebSocketExtension]
+        var negotiated: [any WebSocketExtension] = []
         do {
-            (headers, negotiated) = try extensions.serverExtensionNegotiation(requestHeaders: pending.request.headerFields)
+            if !extensions.isEmpty, pending.head.headers.contains(name: "sec-websocket-extensions") {
+                (headers, negotiated) = try extensions.serverExtensionNegotiation(requestHeaders: HTTPFields(pending.head.headers, splitCookie: false))
+            }
         } catch {
             return .refuse(.badRequest("Sec-WebSocket-Extensions could not be negotiated (\(error)). Offer permessage-deflate with valid parameters, or none."))
         }
@@ -91,25 +91,22 @@ final class Handshake: Sendable {
     }
 
     /// The rules every handshake must pass, whatever the endpoint.
-    private func check(_ head: HTTPRequestHead) -> Result<(request: HTTPRequest, endpoint: any WebSocketEndpoint), UpgradeRefusal> {
-        guard let request = try? HTTPRequest(head, secure: false, splitCookie: false) else {
-            return .failure(.badRequest("The WebSocket handshake request could not be read. Check the client's headers."))
+    private func check(_ head: HTTPRequestHead) -> Result<(any WebSocketEndpoint, path: String), UpgradeRefusal> {
+        guard head.method == .GET else {
+            return .failure(.badRequest("WebSocket handshakes must use GET, not \(head.method.rawValue)."))
         }
-        guard request.method == .get else {
-            return .failure(.badRequest("WebSocket handshakes must use GET, not \(request.method.rawValue)."))
-        }
-        let path = String((request.path ?? "/").prefix { $0 != "?" })
+        let path = String(head.uri.prefix { $0 != "?" })
         guard let endpoint = endpoints.endpoint(at: path) else {
             return .failure(.notFound(path: path, known: endpoints.listing.map(\.path)))
         }
-        let keys = request.headerFields[values: .secWebSocketKey]
-        guard keys.count == 1, let key = Data(base64Encoded: keys[0]), key.count == 16 else {
+        let keys = head.headers["sec-websocket-key"]
+        guard keys.count == 1, Base64.isSixteenBytes(keys[0]) else {
             return .failure(.badRequest("Sec-WebSocket-Key is missing or not 16 base64-encoded bytes (RFC 6455 §4.1). Use a WebSocket client library."))
         }
-        let versions = request.headerFields[values: .secWebSocketVersion]
+        let versions = head.headers["sec-websocket-version"]
         guard versions == ["13"] else {
             return .failure(.unsupportedVersion(versions.first))
         }
-        return .success((request, endpoint))
+        return .success((endpoint, path))
     }
 }

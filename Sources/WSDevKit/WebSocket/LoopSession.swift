@@ -24,7 +24,7 @@ final class LoopSession: ChannelDuplexHandler {
     let endpoint: any EventLoopEndpoint
     let maxMessageBytes: Int
     let closeTimeout: TimeAmount
-    let pingInterval: TimeAmount
+    private let pings: PingSweep
     let stats: SessionStats
     private let onClose: @Sendable () -> Void
     var state = State.open
@@ -39,7 +39,8 @@ final class LoopSession: ChannelDuplexHandler {
     var unflushed = false
     var closeSent = false
     var closeTimer: Scheduled<Void>?
-    private var pinger: RepeatedTask?
+    /// Set while the session is in the pipeline, for the ping sweep.
+    private var context: ChannelHandlerContext?
     /// Whether anything arrived since the last ping check; a peer that vanished without a FIN
     /// is noticed only by its silence.
     var heard = true
@@ -47,23 +48,34 @@ final class LoopSession: ChannelDuplexHandler {
     private var readHeld = false
 
     init(
-        endpoint: any EventLoopEndpoint, maxMessageBytes: Int, pingInterval: TimeAmount, stats: SessionStats,
+        endpoint: any EventLoopEndpoint, maxMessageBytes: Int, pings: PingSweep, stats: SessionStats,
         closeTimeout: TimeAmount = .seconds(10), onClose: @escaping @Sendable () -> Void
     ) {
         self.endpoint = endpoint
         self.maxMessageBytes = maxMessageBytes
-        self.pingInterval = pingInterval
+        self.pings = pings
         self.closeTimeout = closeTimeout
         self.stats = stats
         self.onClose = onClose
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let session = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let loopContext = context.loopBound
-        pinger = context.eventLoop.scheduleRepeatedTask(initialDelay: pingInterval, delay: pingInterval) { _ in
-            session.value.checkAlive(context: loopContext.value)
-        }
+        self.context = context
+        pings.add(self)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        leave()
+    }
+
+    private func leave() {
+        pings.remove(self)
+        context = nil
+    }
+
+    /// Called by the ping sweep once per interval.
+    func checkAlive() {
+        if let context { checkAlive(context: context) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -118,7 +130,7 @@ final class LoopSession: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         state = .closed
         closeTimer?.cancel()
-        pinger?.cancel()
+        leave()
         onClose()
         context.fireChannelInactive()
     }

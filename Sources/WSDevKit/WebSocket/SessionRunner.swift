@@ -15,6 +15,16 @@ struct SessionRunner: Sendable {
     let pingInterval: Duration
     let accessLog: Logger
     let libraryLog: Logger
+    private let pings: PingSweeps
+
+    init(registry: SessionRegistry, maxMessageBytes: Int, pingInterval: Duration, accessLog: Logger, libraryLog: Logger) {
+        self.registry = registry
+        self.maxMessageBytes = maxMessageBytes
+        self.pingInterval = pingInterval
+        self.accessLog = accessLog
+        self.libraryLog = libraryLog
+        self.pings = PingSweeps(interval: TimeAmount(pingInterval))
+    }
 
     func run(_ socket: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, accepted: Handshake.Accepted, stats: SessionStats) async {
         let info = accepted.info
@@ -79,7 +89,7 @@ struct SessionRunner: Sendable {
         let started = ContinuousClock.now
         registry.add(id, channel)
         log.opened(accepted)
-        let session = LoopSession(endpoint: endpoint, maxMessageBytes: maxMessageBytes, pingInterval: TimeAmount(pingInterval), stats: stats) {
+        let session = LoopSession(endpoint: endpoint, maxMessageBytes: maxMessageBytes, pings: pings.sweep(on: channel.eventLoop), stats: stats) {
             registry.remove(id)
             log.closed(path: path, id: id, stats: stats, after: ContinuousClock.now - started)
         }
