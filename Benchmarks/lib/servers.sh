@@ -6,7 +6,7 @@ port_of() {
     case $1 in
         wsdev) echo $((BASE_PORT + 1)) ;; nginx) echo $((BASE_PORT + 2)) ;; caddy) echo $((BASE_PORT + 3)) ;;
         pywebsocket3) echo $((BASE_PORT + 4)) ;; websocketd) echo $((BASE_PORT + 5)) ;;
-        websockets) echo $((BASE_PORT + 6)) ;; c-echo) echo $((BASE_PORT + 7)) ;;
+        websockets) echo $((BASE_PORT + 6)) ;; c-echo) echo $((BASE_PORT + 7)) ;; wsdev-1loop) echo $((BASE_PORT + 8)) ;;
         *) echo "unknown server $1" >&2; return 1 ;;
     esac
 }
@@ -48,6 +48,7 @@ start_server() {
     port=$(port_of "$name")
     case $name in
         wsdev) "$WSDEV_BIN" serve "$SITE" -p "$port" --host 127.0.0.1 --quiet --no-reload >"$OUT/$name.log" 2>&1 & ;;
+        wsdev-1loop) "$WSDEV_BIN" serve "$SITE" -p "$port" --host 127.0.0.1 --quiet --no-reload --threads 1 >"$OUT/$name.log" 2>&1 & ;;
         nginx) /usr/sbin/nginx -c "$(nginx_conf)" -e "$OUT/nginx/error.log" >"$OUT/$name.log" 2>&1 & ;;
         caddy) XDG_DATA_HOME=$OUT/caddy XDG_CONFIG_HOME=$OUT/caddy \
             caddy file-server --root "$SITE" --listen "127.0.0.1:$port" >"$OUT/$name.log" 2>&1 & ;;
