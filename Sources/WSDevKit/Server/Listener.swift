@@ -6,8 +6,8 @@ import ServiceLifecycle
 
 /// One listening socket, in place of HummingbirdCore's `Server`; `Listeners` binds one per event
 /// loop, sharing the port (`SO_REUSEPORT`), so that a connection stays on the loop that accepted
-/// it. With one socket for all loops, NIO hands every other connection to another thread:
-/// measured, that hand-over cost ~45 µs of server CPU per short WebSocket (Benchmarks/README.md).
+/// it. With one socket for all loops, NIO hands every other connection to another thread (a task
+/// queued across threads and that thread woken), which short-lived WebSockets pay for each time.
 ///
 /// `Server` hands every connection to a Swift task, even a WebSocket that `LoopSession` serves
 /// entirely on its event loop: the hand-over and the task cost each connection several thread
