@@ -87,6 +87,25 @@ final class StaticFileTests: XCTestCase {
         XCTAssertEqual(try RawHTTP.get("/picture", port: port)[header: "Content-Type"], "image/png")
     }
 
+    /// A file replaced by another of the same size and modification time (a rename over it, times
+    /// copied) is a new file: its media type is sniffed again, not taken from the cache.
+    func testAReplacedFileIsSniffedAgain() throws {
+        XCTAssertEqual(try RawHTTP.get("/picture", port: port)[header: "Content-Type"], "image/png")
+        let picture = site.root.appendingPathComponent("picture").path
+        let replacement = site.root.appendingPathComponent("picture.new").path
+        let gif = Data([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0, 0, 0] + [UInt8](repeating: 0, count: 24))
+        try gif.write(to: URL(fileURLWithPath: replacement))
+        var old = stat()
+        XCTAssertEqual(stat(picture, &old), 0)
+        XCTAssertEqual(Int(old.st_size), gif.count)
+        let times = [old.st_atim, old.st_mtim]
+        XCTAssertEqual(utimensat(AT_FDCWD, replacement, times, 0), 0)
+        XCTAssertEqual(rename(replacement, picture), 0)
+        let reply = try RawHTTP.get("/picture", port: port)
+        XCTAssertEqual(reply[header: "Content-Type"], "image/gif")
+        XCTAssertEqual(Data(reply.body), gif)
+    }
+
     func testDirectoriesRedirectIndexAndListing() throws {
         let redirect = try RawHTTP.get("/sub?x=1", port: port)
         XCTAssertEqual(redirect.status, 301)

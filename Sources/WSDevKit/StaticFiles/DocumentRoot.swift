@@ -73,26 +73,14 @@ struct DocumentRoot: Sendable {
 /// What the responder needs to know about one regular file.
 struct FileInfo: Equatable, Sendable {
     let path: String
-    let size: Int
-    let modified: timespec
-    let inode: UInt64
+    let version: FileVersion
 
     init(path: String, stat info: stat) {
         self.path = path
-        self.size = Int(info.st_size)
-        self.modified = info.st_mtim
-        self.inode = UInt64(info.st_ino)
+        self.version = FileVersion(info)
     }
 
-    /// Strong validator: changes whenever the content could have changed, down to the nanosecond.
-    var etag: String {
-        "\"\(String(inode, radix: 16))-\(String(size, radix: 16))-\(String(modified.tv_sec, radix: 16))\(String(modified.tv_nsec, radix: 16))\""
-    }
-
-    var modifiedSeconds: Int { Int(modified.tv_sec) }
-
-    static func == (lhs: FileInfo, rhs: FileInfo) -> Bool {
-        lhs.path == rhs.path && lhs.size == rhs.size && lhs.inode == rhs.inode
-            && lhs.modified.tv_sec == rhs.modified.tv_sec && lhs.modified.tv_nsec == rhs.modified.tv_nsec
-    }
+    var size: Int { version.size }
+    var etag: String { version.etag }
+    var modifiedSeconds: Int { version.seconds }
 }

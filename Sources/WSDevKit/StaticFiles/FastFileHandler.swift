@@ -149,7 +149,7 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if let file {
             // sendfile(2) from the page cache, as nginx does; the descriptor closes once it is sent or failed.
-            let region = FileRegion(fileHandle: file, readerIndex: 0, endIndex: entry.size)
+            let region = FileRegion(fileHandle: file, readerIndex: 0, endIndex: entry.version.size)
             context.write(wrapOutboundOut(.body(.fileRegion(region))), promise: nil)
             let sent = context.eventLoop.makePromise(of: Void.self)
             sent.futureResult.whenComplete { _ in try? file.close() }

@@ -3,7 +3,6 @@ import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
-import Synchronization
 
 /// Complete answers the slow path (`StaticResponder`) already gave for small files, per URL path,
 /// so `FastFileHandler` can give them again on the event loop without a Swift task per request.
@@ -27,10 +26,7 @@ final class FastFileTable: Sendable {
     /// per request instead of copying a dozen.
     final class Entry: Sendable {
         let candidate: String
-        let inode: UInt64
-        let size: Int
-        let seconds: Int
-        let nanoseconds: Int
+        let version: FileVersion
         /// The validators `Preconditions` compares; the page's own with the reload script.
         let etag: String
         let modifiedSeconds: Int
@@ -46,10 +42,7 @@ final class FastFileTable: Sendable {
             ok: HTTPHeaders, notModified: HTTPHeaders, body: ByteBuffer?, logLength: String
         ) {
             self.candidate = candidate
-            self.inode = file.inode
-            self.size = file.size
-            self.seconds = Int(file.modified.tv_sec)
-            self.nanoseconds = Int(file.modified.tv_nsec)
+            self.version = file.version
             self.etag = etag
             self.modifiedSeconds = modifiedSeconds
             self.ok = ok
@@ -59,14 +52,7 @@ final class FastFileTable: Sendable {
         }
 
         func sameVersion(as other: Entry) -> Bool {
-            candidate == other.candidate && inode == other.inode && size == other.size
-                && seconds == other.seconds && nanoseconds == other.nanoseconds
-        }
-
-        /// True when `info` (a fresh `stat` of `candidate`) is still the version this entry was made from.
-        func isCurrent(_ info: stat) -> Bool {
-            info.st_mode & S_IFMT == S_IFREG && UInt64(info.st_ino) == inode && Int(info.st_size) == size
-                && Int(info.st_mtim.tv_sec) == seconds && Int(info.st_mtim.tv_nsec) == nanoseconds
+            candidate == other.candidate && version == other.version
         }
 
         /// The file, opened for `sendfile` and checked (on the descriptor, so no rename can slip in
@@ -75,7 +61,7 @@ final class FastFileTable: Sendable {
             let descriptor = Foundation.open(candidate, O_RDONLY | O_CLOEXEC)
             guard descriptor >= 0 else { return nil }
             var info = stat()
-            guard fstat(descriptor, &info) == 0, isCurrent(info) else {
+            guard fstat(descriptor, &info) == 0, version.isCurrent(info) else {
                 close(descriptor)
                 return nil
             }
@@ -83,16 +69,8 @@ final class FastFileTable: Sendable {
         }
     }
 
-    private struct Store {
-        var entries: [String: Entry] = [:]
-        var bytes = 0
-    }
-
-    private let store = Mutex(Store())
+    private let store = BoundedStore<String, Entry>()
     private let devHeaders: DevHeaders
-    /// When the table would grow past this many entries or body bytes, it starts again empty.
-    private let maxEntries = 4096
-    private let budget = 32 << 20
 
     init(devHeaders: DevHeaders) {
         self.devHeaders = devHeaders
@@ -114,27 +92,18 @@ final class FastFileTable: Sendable {
             candidate: route.candidate, file: file, etag: etag, modifiedSeconds: modifiedSeconds,
             ok: HTTPHeaders(ok), notModified: HTTPHeaders(notModified), body: body,
             logLength: ok[.contentLength].map { " \($0) B" } ?? "")
-        let bytes = body?.readableBytes ?? 0
-        store.withLock { store in
-            if store.entries.count >= maxEntries || store.bytes + bytes > budget { store = Store() }
-            if let old = store.entries.updateValue(entry, forKey: route.urlPath) { store.bytes -= old.body?.readableBytes ?? 0 }
-            store.bytes += bytes
-        }
+        store.insert(entry, bytes: body?.readableBytes ?? 0, for: route.urlPath)
     }
 
     /// The entry for `urlPath` when the file it names is still the version it was made from;
     /// synchronous (one `stat`), for the event loop.
     func current(_ urlPath: Substring) -> Entry? {
         let key = String(urlPath)
-        guard let entry = store.withLock({ $0.entries[key] }) else { return nil }
+        guard let entry = store[key] else { return nil }
         var info = stat()
-        if stat(entry.candidate, &info) == 0, entry.isCurrent(info) { return entry }
-        store.withLock { store in
-            // Unless the slow path has meanwhile recorded the new version.
-            guard let stored = store.entries[key], stored.sameVersion(as: entry) else { return }
-            store.entries[key] = nil
-            store.bytes -= stored.body?.readableBytes ?? 0
-        }
+        if stat(entry.candidate, &info) == 0, entry.version.isCurrent(info) { return entry }
+        // Unless the slow path has meanwhile recorded the new version.
+        store.remove(key) { $0.sameVersion(as: entry) }
         return nil
     }
 }

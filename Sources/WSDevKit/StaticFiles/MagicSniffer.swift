@@ -12,11 +12,10 @@ import Synchronization
 /// adds about 2.5 MB of resident memory that most sessions never use.
 final class MagicSniffer: Sendable {
     private struct Cookie: @unchecked Sendable { let handle: OpaquePointer }
-    private struct Key: Hashable { let path: String; let size: Int; let seconds: Int; let nanos: Int }
+    private struct Key: Hashable, Sendable { let path: String; let version: FileVersion }
 
     private let idle = Mutex<[Cookie]>([])
-    private let cache = Mutex<[Key: String]>([:])
-    private let cacheLimit = 4096
+    private let cache = BoundedStore<Key, String>()
     /// The first failure to load the database is reported once; after it, sniffing falls back quietly.
     private let reported = Mutex(false)
     static let fallback = "application/octet-stream"
@@ -26,13 +25,10 @@ final class MagicSniffer: Sendable {
     }
 
     func mediaType(of file: FileInfo) async -> String {
-        let key = Key(path: file.path, size: file.size, seconds: file.modified.tv_sec, nanos: file.modified.tv_nsec)
-        if let known = cache.withLock({ $0[key] }) { return known }
+        let key = Key(path: file.path, version: file.version)
+        if let known = cache[key] { return known }
         let type = (try? await NIOThreadPool.singleton.runIfActive { self.sniff(path: file.path) }) ?? Self.fallback
-        cache.withLock { entries in
-            if entries.count >= cacheLimit { entries.removeAll(keepingCapacity: true) }
-            entries[key] = type
-        }
+        cache.insert(type, for: key)
         return type
     }
 
