@@ -37,6 +37,28 @@ final class FirstRequestTests: ServerTestCase {
         XCTAssertEqual(try socket.receiveMessage().text, "and another")
     }
 
+    /// A handshake on a keep-alive connection that already carried a request (aiohttp's pooled
+    /// `ws_connect` after a GET) cannot switch; it gets a 400 that says why and what to do, the
+    /// connection is closed after it (NIO's decoder reads no request after a handshake), and the
+    /// log says the same.
+    func testAHandshakeAfterAnotherRequestIsRefusedWithTheReason() throws {
+        let connection = try TCPConnection(port: port)
+        try connection.send("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(try RawHTTP.read(from: connection).text, "alpha\n")
+        try connection.send(handshake())
+        let refused = try RawHTTP.read(from: connection)
+        XCTAssertEqual(refused.status, 400)
+        XCTAssertEqual(refused[header: "Content-Type"], "text/plain; charset=utf-8")
+        XCTAssertTrue(refused.text.contains("already carried another HTTP request"), refused.text)
+        XCTAssertTrue(refused.text.contains("new connection"), refused.text)
+        XCTAssertTrue(server.waitForLog("WS   refused 400 for 127.0.0.1:"), server.log)
+        XCTAssertEqual(refused[header: "Connection"], "close")
+        XCTAssertEqual(try connection.readToEnd(), [], "closed by the server after the answer")
+        let fresh = try TCPConnection(port: port)
+        try fresh.send(handshake())
+        XCTAssertEqual(try RawHTTP.read(from: fresh).status, 101, "a new connection switches")
+    }
+
     func testAHandshakeSentByteByByteIsAnswered() throws {
         let connection = try TCPConnection(port: port)
         for byte in Array(handshake(extra: "Sec-WebSocket-Protocol: chat, superchat\r\n").utf8) {

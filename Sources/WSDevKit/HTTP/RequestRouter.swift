@@ -5,7 +5,7 @@ import Logging
 import NIOCore
 
 /// Listener → router → responder or endpoint: plain HTTP requests arrive here.
-/// (WebSocket handshakes were already taken by `UpgradeChannel`.)
+/// (WebSocket handshakes that are a connection's first request were already taken by `UpgradeChannel`.)
 struct RequestRouter: Sendable {
     let statics: StaticResponder
     let endpoints: EndpointTable
@@ -38,6 +38,18 @@ struct RequestRouter: Sendable {
         var response: Response
         if let preflight = devHeaders.preflight(request) {
             response = preflight
+        } else if UpgradeRefusal.asksForWebSocket(request.headers) {
+            // The first request's handshakes were all decided by `UpgradeChannel`.
+            let refusal = UpgradeRefusal.afterAnotherRequest(path: path)
+            let address = channel.remoteAddress
+            accessLog.notice("WS   refused \(refusal.status.code) for \(address?.ipAddress ?? "?"):\(address?.port ?? 0): \(refusal.message)")
+            var headers = refusal.headers
+            headers[.connection] = "close"
+            response = Response(status: refusal.status, headers: headers, body: .init(byteBuffer: refusal.body))
+            // NIO's request decoder reads nothing more after a handshake (what follows would be
+            // frames), so the connection ends with this answer: Hummingbird's state handler
+            // closes once the answer in progress is written when told the connection should quiesce.
+            channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         } else if endpoints.endpoint(at: path) != nil {
             response = ErrorPage.response(
                 .upgradeRequired,

@@ -108,10 +108,8 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     }
 
     private func refuse(_ http: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, _ refusal: UpgradeRefusal) async {
-        let body = ByteBuffer(string: "\(refusal.status.code) \(refusal.status.reasonPhrase)\n\n\(refusal.message)\n")
-        var headers = refusal.extraHeaders
-        headers[.contentType] = "text/plain; charset=utf-8"
-        headers[.contentLength] = String(body.readableBytes)
+        let body = refusal.body
+        var headers = refusal.headers
         headers[.connection] = "close"
         let address = http.channel.remoteAddress
         let remote = "\(address?.ipAddress ?? "?"):\(address?.port ?? 0)"

@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOCore
 
 /// A WebSocket handshake we decline, answered with a real HTTP status and a body that says why,
 /// never with a dropped connection.
@@ -27,5 +28,32 @@ public struct UpgradeRefusal: Error, Sendable, Equatable {
             message: "Sec-WebSocket-Version \(version.map { "'\($0)'" } ?? "missing"): this server speaks RFC 6455, version 13. Use a client that sends Sec-WebSocket-Version: 13.",
             extraHeaders: [.secWebSocketVersion: "13"]
         )
+    }
+
+    /// NIO switches only a connection's first request to another protocol; a client that pools
+    /// connections (aiohttp's `ClientSession` after a GET) may send its handshake on a used one.
+    static func afterAnotherRequest(path: Substring) -> Self {
+        .init(
+            status: .badRequest,
+            message: "This WebSocket handshake for \(path) came on a connection that had already carried another HTTP request; wsdev switches only a connection's first request to WebSocket. Open the WebSocket on a new connection: browsers always do; with a client that pools connections (such as aiohttp's ClientSession after a GET), use a separate session for the WebSocket."
+        )
+    }
+
+    /// The answer's body: the status, then the message, as plain text.
+    var body: ByteBuffer { ByteBuffer(string: "\(status.code) \(status.reasonPhrase)\n\n\(message)\n") }
+
+    /// The answer's header fields for `body`.
+    var headers: HTTPFields {
+        var headers = extraHeaders
+        headers[.contentType] = "text/plain; charset=utf-8"
+        headers[.contentLength] = String(body.readableBytes)
+        return headers
+    }
+
+    /// Whether `headers` ask to switch to WebSocket (`Upgrade: websocket`, in any case, in a list).
+    static func asksForWebSocket(_ headers: HTTPFields) -> Bool {
+        headers[values: .upgrade].contains { value in
+            value.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "websocket" }
+        }
     }
 }
