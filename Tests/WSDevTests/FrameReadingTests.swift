@@ -63,6 +63,46 @@ final class FrameReadingTests: ServerTestCase {
         XCTAssertTrue(server.waitForLog("reserved opcode 3"), server.log)
     }
 
+    /// Invalid text is refused as it arrives, not when its message ends (RFC 6455 §8.1, Autobahn
+    /// 6.4): in a fragment of an unfinished message, and in the part of a frame that has come.
+    /// Without that, the server waits for the rest, which never comes, and `receive` times out.
+    func testInvalidTextIsRefusedAsSoonAsItArrives() throws {
+        let valid = Array("κόσμε".utf8)
+        let invalid: [UInt8] = [0xF4, 0x90, 0x80, 0x80]  // would be U+110000, past Unicode
+        let fragments = try RawWebSocket.open(port: port, timeout: 3)
+        try fragments.send(opcode: RawWebSocket.text, payload: valid, fin: false)
+        try fragments.send(opcode: 0x0, payload: invalid, fin: false)
+        XCTAssertEqual(try fragments.receive().closeCode, 1007)
+
+        let chopped = try RawWebSocket.open(port: port, timeout: 3)
+        let frame = RawWebSocket.frame(opcode: RawWebSocket.text, payload: valid + invalid + Array("edited".utf8))
+        // The header, the mask key and the payload as far as the second invalid byte.
+        try chopped.connection.send(Array(frame[..<(6 + valid.count + 2)]))
+        XCTAssertEqual(try chopped.receive().closeCode, 1007)
+        XCTAssertTrue(server.waitForLog("not valid UTF-8"), server.log)
+    }
+
+    /// Characters cut between fragments, and between the reads of one frame, are joined.
+    func testTextCutInsideCharactersIsJoined() throws {
+        let text = Array("naïve café ☕ 𝄞 ok".utf8)
+        let fragments = try RawWebSocket.open(port: port)
+        for (index, byte) in text.enumerated() {
+            try fragments.send(opcode: index == 0 ? RawWebSocket.text : 0x0, payload: [byte], fin: index == text.count - 1)
+        }
+        XCTAssertEqual(try fragments.receive().payload, text)
+
+        let trickle = try RawWebSocket.open(port: port)
+        for byte in RawWebSocket.frame(opcode: RawWebSocket.text, payload: text) {
+            try trickle.connection.send([byte])
+            usleep(300)
+        }
+        XCTAssertEqual(try trickle.receive().payload, text)
+        // A cut character the message ends on is still invalid.
+        try trickle.send(opcode: RawWebSocket.text, payload: Array("ok".utf8) + [0xE2, 0x98], fin: false)
+        try trickle.send(opcode: 0x0, payload: [], fin: true)
+        XCTAssertEqual(try trickle.receive().closeCode, 1007)
+    }
+
     func testControlFramesMustBeWholeAndShort() throws {
         let long = try RawWebSocket.open(port: port)
         try long.send(opcode: RawWebSocket.ping, payload: Array(repeating: 0x61, count: 126))

@@ -47,7 +47,11 @@ extension LoopSession {
             } else {
                 var data = context.channel.allocator.buffer(capacity: payload.readableBytes * 2)
                 unmask(payload, key, into: &data)
-                partial = (header.opcode, data)
+                var text = UTF8Stream()
+                if header.opcode == Opcode.text, !data.withUnsafeReadableBytes({ text.accept($0) }) {
+                    return fail(context: context, code: CloseCode.invalidPayload, Self.invalidText)
+                }
+                partial = (header.opcode, data, text)
             }
         case Opcode.continuation:
             guard var message = partial else {
@@ -57,9 +61,16 @@ extension LoopSession {
             guard message.data.readableBytes + payload.readableBytes <= maxMessageBytes else {
                 return fail(context: context, code: CloseCode.tooBig, "a fragmented message grew past the \(maxMessageBytes)-byte limit; start wsdev with a larger --max-message")
             }
+            let start = message.data.writerIndex
             unmask(payload, key, into: &message.data)
+            if message.opcode == Opcode.text {
+                let whole = message.data.withUnsafeReadableBytes { message.text.accept(UnsafeRawBufferPointer(rebasing: $0[(start - message.data.readerIndex)...])) }
+                guard whole, !header.fin || message.text.endsOnWholeCharacter else {
+                    return fail(context: context, code: CloseCode.invalidPayload, Self.invalidText)
+                }
+            }
             if header.fin {
-                deliver(context: context, opcode: message.opcode, data: message.data)
+                deliver(context: context, opcode: message.opcode, data: message.data, checked: true)
             } else {
                 partial = message
             }
@@ -72,9 +83,37 @@ extension LoopSession {
         }
     }
 
-    private func deliver(context: ChannelHandlerContext, opcode: UInt8, data: ByteBuffer) {
-        if opcode == Opcode.text, !data.isValidUTF8 {
-            return fail(context: context, code: CloseCode.invalidPayload, "a text message was not valid UTF-8; send bytes as a binary message")
+    static let invalidText = "a text message was not valid UTF-8; send bytes as a binary message"
+
+    /// Checks the text that has arrived of a frame still arriving, once per byte however many
+    /// reads it takes; false when it is already invalid.
+    func checkArrivingText(_ header: FrameHeader, key: SIMD4<UInt8>, _ bytes: ByteBuffer, context: ChannelHandlerContext) -> Bool {
+        guard state == .open else { return true }
+        if arrivingText == nil {
+            switch header.opcode {
+            case Opcode.text: arrivingText = (0, UTF8Stream())
+            case Opcode.continuation where partial?.opcode == Opcode.text: arrivingText = (0, partial!.text)
+            default: return true
+            }
+        }
+        guard var (checked, text) = arrivingText else { return true }
+        let arrived = bytes.readableBytes - header.length
+        guard arrived > checked, let fresh = bytes.getSlice(at: bytes.readerIndex + header.length + checked, length: arrived - checked) else {
+            return true
+        }
+        // The mask continues where the checked bytes stopped.
+        let shifted = SIMD4((0..<4).map { key[(checked + $0) & 3] })
+        scratch.clear()
+        unmask(fresh, shifted, into: &scratch)
+        let valid = scratch.withUnsafeReadableBytes { text.accept($0) }
+        checked = arrived
+        arrivingText = (checked, text)
+        return valid
+    }
+
+    private func deliver(context: ChannelHandlerContext, opcode: UInt8, data: ByteBuffer, checked: Bool = false) {
+        if opcode == Opcode.text, !checked, !data.isValidUTF8 {
+            return fail(context: context, code: CloseCode.invalidPayload, Self.invalidText)
         }
         let answer = endpoint.answer(opcode == Opcode.text ? .text : .binary, data)
         if let reply = answer.reply {

@@ -28,8 +28,11 @@ final class LoopSession: ChannelDuplexHandler {
     let stats: SessionStats
     private let onClose: @Sendable () -> Void
     var state = State.open
-    /// The message being reassembled from fragments: its opcode and the unmasked bytes so far.
-    var partial: (opcode: UInt8, data: ByteBuffer)?
+    /// The message being reassembled from fragments: its opcode, the unmasked bytes so far, and
+    /// for text, their UTF-8 checked as they came.
+    var partial: (opcode: UInt8, data: ByteBuffer, text: UTF8Stream)?
+    /// For a text frame still arriving: how many of its payload bytes were checked, and the check.
+    var arrivingText: (checked: Int, text: UTF8Stream)?
     /// The start of a frame whose end has not arrived yet.
     private var unread: ByteBuffer?
     /// Where whole payloads are unmasked; reused while nothing else holds it.
@@ -101,8 +104,12 @@ final class LoopSession: ChannelDuplexHandler {
             }
             if let (code, reason) = Self.violation(in: header) { return refuse(context: context, code: code, reason) }
             guard bytes.readableBytes >= header.length + header.payloadLength else {
+                if !checkArrivingText(header, key: key, bytes, context: context) {
+                    return refuse(context: context, code: CloseCode.invalidPayload, Self.invalidText)
+                }
                 return keep(bytes, wholeFrame: header.length + header.payloadLength, context: context)
             }
+            arrivingText = nil
             bytes.moveReaderIndex(forwardBy: header.length)
             handle(header, key: key, bytes.readSlice(length: header.payloadLength)!, context: context)
         }
