@@ -61,11 +61,11 @@ extension LoopSession {
             guard message.data.readableBytes + payload.readableBytes <= maxMessageBytes else {
                 return fail(context: context, code: CloseCode.tooBig, "a fragmented message grew past the \(maxMessageBytes)-byte limit; start wsdev with a larger --max-message")
             }
-            let start = message.data.writerIndex
+            let checked = message.data.readableBytes
             unmask(payload, key, into: &message.data)
             if message.opcode == Opcode.text {
-                let whole = message.data.withUnsafeReadableBytes { message.text.accept(UnsafeRawBufferPointer(rebasing: $0[(start - message.data.readerIndex)...])) }
-                guard whole, !header.fin || message.text.endsOnWholeCharacter else {
+                let valid = message.data.withUnsafeReadableBytes { message.text.accept(UnsafeRawBufferPointer(rebasing: $0[checked...])) }
+                guard valid, !header.fin || message.text.endsOnWholeCharacter else {
                     return fail(context: context, code: CloseCode.invalidPayload, Self.invalidText)
                 }
             }
@@ -87,13 +87,15 @@ extension LoopSession {
 
     /// Checks the text that has arrived of a frame still arriving, once per byte however many
     /// reads it takes; false when it is already invalid.
-    func checkArrivingText(_ header: FrameHeader, key: SIMD4<UInt8>, _ bytes: ByteBuffer, context: ChannelHandlerContext) -> Bool {
+    func checkArrivingText(_ header: FrameHeader, key: SIMD4<UInt8>, _ bytes: ByteBuffer) -> Bool {
         guard state == .open else { return true }
         if arrivingText == nil {
-            switch header.opcode {
-            case Opcode.text: arrivingText = (0, UTF8Stream())
-            case Opcode.continuation where partial?.opcode == Opcode.text: arrivingText = (0, partial!.text)
-            default: return true
+            if header.opcode == Opcode.text {
+                arrivingText = (0, UTF8Stream())
+            } else if header.opcode == Opcode.continuation, let partial, partial.opcode == Opcode.text {
+                arrivingText = (0, partial.text)
+            } else {
+                return true
             }
         }
         guard var (checked, text) = arrivingText else { return true }
@@ -102,7 +104,7 @@ extension LoopSession {
             return true
         }
         // The mask continues where the checked bytes stopped.
-        let shifted = SIMD4((0..<4).map { key[(checked + $0) & 3] })
+        let shifted = SIMD4(key[checked & 3], key[(checked + 1) & 3], key[(checked + 2) & 3], key[(checked + 3) & 3])
         scratch.clear()
         unmask(fresh, shifted, into: &scratch)
         let valid = scratch.withUnsafeReadableBytes { text.accept($0) }

@@ -104,7 +104,7 @@ final class LoopSession: ChannelDuplexHandler {
             }
             if let (code, reason) = Self.violation(in: header) { return refuse(context: context, code: code, reason) }
             guard bytes.readableBytes >= header.length + header.payloadLength else {
-                if !checkArrivingText(header, key: key, bytes, context: context) {
+                if !checkArrivingText(header, key: key, bytes) {
                     return refuse(context: context, code: CloseCode.invalidPayload, Self.invalidText)
                 }
                 return keep(bytes, wholeFrame: header.length + header.payloadLength, context: context)
