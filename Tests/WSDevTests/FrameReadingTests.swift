@@ -80,6 +80,14 @@ final class FrameReadingTests: ServerTestCase {
         try chopped.connection.send(Array(frame[..<(6 + valid.count + 2)]))
         XCTAssertEqual(try chopped.receive().closeCode, 1007)
         XCTAssertTrue(server.waitForLog("not valid UTF-8"), server.log)
+
+        // A frame whose first read was valid and whose last read is not: the check goes on
+        // from where the first read left it.
+        let split = try RawWebSocket.open(port: port, timeout: 3)
+        try split.connection.send(Array(frame[..<(6 + valid.count)]))
+        usleep(20_000)
+        try split.connection.send(Array(frame[(6 + valid.count)...]))
+        XCTAssertEqual(try split.receive().closeCode, 1007)
     }
 
     /// Characters cut between fragments, and between the reads of one frame, are joined.

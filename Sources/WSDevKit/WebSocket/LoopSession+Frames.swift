@@ -20,6 +20,9 @@ extension LoopSession {
 
     /// One whole frame; `payload` is still masked with `key`.
     func handle(_ header: FrameHeader, key: SIMD4<UInt8>, _ payload: ByteBuffer, context: ChannelHandlerContext) {
+        // What of this frame's text was checked while it arrived is not checked again.
+        let arrived = arrivingText
+        arrivingText = nil
         if header.reservedBits != 0, state == .open {
             return fail(context: context, code: CloseCode.protocolError, "a frame had reserved bits set, but no extension was negotiated")
         }
@@ -43,12 +46,18 @@ extension LoopSession {
             if header.fin {
                 scratch.clear()
                 unmask(payload, key, into: &scratch)
-                deliver(context: context, opcode: header.opcode, data: scratch)
+                if let arrived {
+                    var text = arrived.text
+                    guard Self.accept(scratch, from: arrived.checked, into: &text), text.endsOnWholeCharacter else {
+                        return fail(context: context, code: CloseCode.invalidPayload, Self.invalidText)
+                    }
+                }
+                deliver(context: context, opcode: header.opcode, data: scratch, checked: arrived != nil)
             } else {
                 var data = context.channel.allocator.buffer(capacity: payload.readableBytes * 2)
                 unmask(payload, key, into: &data)
-                var text = UTF8Stream()
-                if header.opcode == Opcode.text, !data.withUnsafeReadableBytes({ text.accept($0) }) {
+                var text = arrived?.text ?? UTF8Stream()
+                if header.opcode == Opcode.text, !Self.accept(data, from: arrived?.checked ?? 0, into: &text) {
                     return fail(context: context, code: CloseCode.invalidPayload, Self.invalidText)
                 }
                 partial = (header.opcode, data, text)
@@ -61,11 +70,11 @@ extension LoopSession {
             guard message.data.readableBytes + payload.readableBytes <= maxMessageBytes else {
                 return fail(context: context, code: CloseCode.tooBig, "a fragmented message grew past the \(maxMessageBytes)-byte limit; start wsdev with a larger --max-message")
             }
-            let checked = message.data.readableBytes
+            let checked = message.data.readableBytes + (arrived?.checked ?? 0)
             unmask(payload, key, into: &message.data)
             if message.opcode == Opcode.text {
-                let valid = message.data.withUnsafeReadableBytes { message.text.accept(UnsafeRawBufferPointer(rebasing: $0[checked...])) }
-                guard valid, !header.fin || message.text.endsOnWholeCharacter else {
+                if let arrived { message.text = arrived.text }
+                guard Self.accept(message.data, from: checked, into: &message.text), !header.fin || message.text.endsOnWholeCharacter else {
                     return fail(context: context, code: CloseCode.invalidPayload, Self.invalidText)
                 }
             }
@@ -85,8 +94,14 @@ extension LoopSession {
 
     static let invalidText = "a text message was not valid UTF-8; send bytes as a binary message"
 
+    /// Gives `text` the readable bytes of `data` from `offset` on; false once they make it invalid.
+    private static func accept(_ data: ByteBuffer, from offset: Int, into text: inout UTF8Stream) -> Bool {
+        data.withUnsafeReadableBytes { text.accept(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
+    }
+
     /// Checks the text that has arrived of a frame still arriving, once per byte however many
-    /// reads it takes; false when it is already invalid.
+    /// reads it takes (`handle` goes on from there when the frame is whole); false when it is
+    /// already invalid.
     func checkArrivingText(_ header: FrameHeader, key: SIMD4<UInt8>, _ bytes: ByteBuffer) -> Bool {
         guard state == .open else { return true }
         if arrivingText == nil {

@@ -109,7 +109,6 @@ final class LoopSession: ChannelDuplexHandler {
                 }
                 return keep(bytes, wholeFrame: header.length + header.payloadLength, context: context)
             }
-            arrivingText = nil
             bytes.moveReaderIndex(forwardBy: header.length)
             handle(header, key: key, bytes.readSlice(length: header.payloadLength)!, context: context)
         }
