@@ -4,7 +4,7 @@ import XCTest
 /// The CLI contract: startup errors, defaults, signals, help.
 final class CommandLineTests: XCTestCase {
     /// Runs wsdev to completion (bounded) and returns its exit status and output.
-    func run(_ arguments: [String], timeout: TimeInterval = 10) throws -> (status: Int32, output: String, seconds: TimeInterval) {
+    func run(_ arguments: [String], timeout: TimeInterval = patience) throws -> (status: Int32, output: String, seconds: TimeInterval) {
         let process = Process()
         process.executableURL = ServerProcess.binary
         process.arguments = arguments

@@ -123,7 +123,7 @@ final class DevServerTests: XCTestCase {
 
         try install("#!/bin/sh\necho \"$@\" > '\(opened.path)'\n")
         let server = try ServerProcess(commandLine: ["serve", site.root.path, "--port", "0", "--open"], environment: environment)
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(patience)
         while !FileManager.default.fileExists(atPath: opened.path), Date() < deadline { usleep(20_000) }
         XCTAssertEqual(try String(contentsOf: opened, encoding: .utf8), "http://localhost:\(server.port)/\n")
 

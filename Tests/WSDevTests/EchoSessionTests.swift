@@ -67,7 +67,7 @@ final class EchoSessionTests: ServerTestCase {
     func testQuietClientsArePingedAndSilentOnesClosed() throws {
         let quick = try ServerProcess(root: site.root.path, arguments: ["--ping-interval", "0.3"])
         defer { _ = quick.stop() }
-        let silent = try RawWebSocket.open(port: quick.port, timeout: 3)
+        let silent = try RawWebSocket.open(port: quick.port, timeout: 10)
         let ping = try silent.receive()
         XCTAssertEqual(ping.opcode, RawWebSocket.ping, "a quiet connection is pinged")
         let close = try silent.receive()
@@ -76,7 +76,7 @@ final class EchoSessionTests: ServerTestCase {
         XCTAssertTrue(quick.waitForLog("answered nothing"), quick.log)
 
         // A client that answers its pings, and does nothing else, stays open interval after interval.
-        let answering = try RawWebSocket.open(port: quick.port, timeout: 3)
+        let answering = try RawWebSocket.open(port: quick.port, timeout: 10)
         var pings = 0
         let start = Date()
         while Date().timeIntervalSince(start) < 1.5 {

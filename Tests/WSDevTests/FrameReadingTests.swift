@@ -69,12 +69,12 @@ final class FrameReadingTests: ServerTestCase {
     func testInvalidTextIsRefusedAsSoonAsItArrives() throws {
         let valid = Array("κόσμε".utf8)
         let invalid: [UInt8] = [0xF4, 0x90, 0x80, 0x80]  // would be U+110000, past Unicode
-        let fragments = try RawWebSocket.open(port: port, timeout: 3)
+        let fragments = try RawWebSocket.open(port: port, timeout: 10)
         try fragments.send(opcode: RawWebSocket.text, payload: valid, fin: false)
         try fragments.send(opcode: 0x0, payload: invalid, fin: false)
         XCTAssertEqual(try fragments.receive().closeCode, 1007)
 
-        let chopped = try RawWebSocket.open(port: port, timeout: 3)
+        let chopped = try RawWebSocket.open(port: port, timeout: 10)
         let frame = RawWebSocket.frame(opcode: RawWebSocket.text, payload: valid + invalid + Array("edited".utf8))
         // The header, the mask key and the payload as far as the second invalid byte.
         try chopped.connection.send(Array(frame[..<(6 + valid.count + 2)]))
@@ -83,7 +83,7 @@ final class FrameReadingTests: ServerTestCase {
 
         // A frame whose first read was valid and whose last read is not: the check goes on
         // from where the first read left it.
-        let split = try RawWebSocket.open(port: port, timeout: 3)
+        let split = try RawWebSocket.open(port: port, timeout: 10)
         try split.connection.send(Array(frame[..<(6 + valid.count)]))
         usleep(20_000)
         try split.connection.send(Array(frame[(6 + valid.count)...]))

@@ -347,7 +347,7 @@ final class PyWebSocketHandlerTests: XCTestCase {
         let bridges = bridgeProcesses(of: fixture.server)
         XCTAssertEqual(bridges.count, 2, "one python3 per handler file")
         _ = fixture.server.stop()
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(patience)
         while bridges.contains(where: isAlive), Date() < deadline { usleep(50_000) }
         XCTAssertEqual(bridges.filter(isAlive), [], "python3 bridge processes outlived the server")
     }

@@ -112,7 +112,7 @@ final class Chromium {
     /// Sends one command and reads messages until its reply arrives; events met on the way are
     /// handled (dialogs answered). Returns the `result` object, or throws the protocol error.
     @discardableResult
-    func call(_ method: String, _ params: [String: Any] = [:], session: String? = nil, timeout: TimeInterval = 10) throws -> [String: Any] {
+    func call(_ method: String, _ params: [String: Any] = [:], session: String? = nil, timeout: TimeInterval = patience) throws -> [String: Any] {
         nextID += 1
         let id = nextID
         try send(id: id, method: method, params: params, session: session)
@@ -236,12 +236,12 @@ final class Chromium {
         let session: String
 
         @discardableResult
-        func call(_ method: String, _ params: [String: Any] = [:], timeout: TimeInterval = 10) throws -> [String: Any] {
+        func call(_ method: String, _ params: [String: Any] = [:], timeout: TimeInterval = patience) throws -> [String: Any] {
             try browser.call(method, params, session: session, timeout: timeout)
         }
 
         /// Navigates and waits for the load event (document.readyState "complete").
-        func navigate(to url: String, timeout: TimeInterval = 10) throws {
+        func navigate(to url: String, timeout: TimeInterval = patience) throws {
             let result = try call("Page.navigate", ["url": url], timeout: timeout)
             if let error = result["errorText"] as? String, !error.isEmpty {
                 throw Failure(description: "navigating to \(url) failed: \(error)")

@@ -91,7 +91,7 @@ final class LiveReloadBrowserTests: XCTestCase {
         (try? page.evaluate("Number(sessionStorage.getItem('loads'))")).flatMap { ($0 as? NSNumber)?.intValue }
     }
 
-    private func waitForLoads(_ count: Int, _ page: Chromium.Page, timeout: TimeInterval = 5) throws {
+    private func waitForLoads(_ count: Int, _ page: Chromium.Page, timeout: TimeInterval = patience) throws {
         try browser!.waitUntil(timeout: timeout, "load number \(count) (now \(String(describing: loads(page))))") {
             loads(page) == count && (try? page.evaluate("document.readyState")) as? String == "complete"
         }
@@ -147,7 +147,7 @@ final class LiveReloadBrowserTests: XCTestCase {
         XCTAssertEqual(try page.evaluate("window.state") as? String, "kept")
         XCTAssertEqual(try page.evaluate("document.body.dataset.marker") as? String, "kept")
         // The old <link> goes once the new one has loaded.
-        try browser!.waitUntil(timeout: 2, "one stylesheet link") {
+        try browser!.waitUntil(timeout: patience, "one stylesheet link") {
             (try? page.evaluate("document.querySelectorAll('link[rel=stylesheet]').length")) as? NSNumber == 1
         }
         XCTAssertTrue(server.log.contains("live reload: style.css changed; restyling 1 page in place"), server.log)
@@ -222,7 +222,7 @@ final class LiveReloadBrowserTests: XCTestCase {
         // Same file, new run: the page must not get its cached copy (with the old token) back.
         let second = try ServerProcess(commandLine: ["serve", site.root.path, "--port", String(port), "--host", "127.0.0.1"])
         server = second
-        try waitForLoads(2, page, timeout: 10)
+        try waitForLoads(2, page)
         try waitForChannel(page)
         usleep(300_000)
         XCTAssertEqual(loads(page), 2, "reloaded more than once")

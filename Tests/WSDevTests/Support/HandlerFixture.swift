@@ -31,7 +31,7 @@ final class HandlerFixture {
     }
 
     /// Retries a handshake until `path` answers with `status` (the watcher polls).
-    func waitForStatus(_ path: String, _ status: Int, timeout: TimeInterval = 5) throws -> Bool {
+    func waitForStatus(_ path: String, _ status: Int, timeout: TimeInterval = patience) throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if try RawWebSocket.handshake(port: port, path: path).reply.status == status { return true }

@@ -25,7 +25,7 @@ final class RawWebSocket {
 
     /// Performs the opening handshake; the reply is returned whatever its status.
     static func handshake(
-        port: Int, path: String = "/echo", host: String = "127.0.0.1", headers: [String: String?] = [:], timeout: TimeInterval = 10
+        port: Int, path: String = "/echo", host: String = "127.0.0.1", headers: [String: String?] = [:], timeout: TimeInterval = patience
     ) throws -> (socket: RawWebSocket?, reply: HTTPReply) {
         let key = Data((0..<16).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
         var fields: [String: String?] = [
@@ -46,11 +46,14 @@ final class RawWebSocket {
     }
 
     /// Opens `/echo` (or `path`) and fails the test's call when the server does not answer 101.
-    static func open(port: Int, path: String = "/echo", headers: [String: String?] = [:], timeout: TimeInterval = 10) throws -> RawWebSocket {
-        let (socket, reply) = try handshake(port: port, path: path, headers: headers, timeout: timeout)
+    /// `timeout` bounds each send and read after the handshake; the handshake itself may take `patience`,
+    /// because a loaded machine (CI) can be slow to start a handler.
+    static func open(port: Int, path: String = "/echo", headers: [String: String?] = [:], timeout: TimeInterval = patience) throws -> RawWebSocket {
+        let (socket, reply) = try handshake(port: port, path: path, headers: headers, timeout: max(timeout, patience))
         guard let socket else {
             throw TCPConnection.Failure(description: "expected 101, got \(reply.status): \(reply.text)")
         }
+        socket.connection.setTimeout(timeout)
         return socket
     }
 

@@ -44,7 +44,7 @@ final class ServerProcess {
         let collected = self.collected
         output.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData) }
         try process.run()
-        let deadline = Date().addingTimeInterval(15)
+        let deadline = Date().addingTimeInterval(patience)
         var found: Int?
         while Date() < deadline, process.isRunning {
             if let match = collected.text.range(of: #"http://[^ /]+:(\d+)/"#, options: .regularExpression) {
@@ -79,7 +79,7 @@ final class ServerProcess {
     }
 
     /// Waits until the log contains `text`, for lines written after an event.
-    func waitForLog(_ text: String, timeout: TimeInterval = 5) -> Bool {
+    func waitForLog(_ text: String, timeout: TimeInterval = patience) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if log.contains(text) { return true }

@@ -9,13 +9,11 @@ final class TCPConnection {
     private var buffer: [UInt8] = []
 
     /// `receiveBuffer` caps the kernel's receive buffer (set before connecting, so the window obeys it).
-    init(port: Int, host: String = "127.0.0.1", timeout: TimeInterval = 10, receiveBuffer: Int32? = nil) throws {
+    init(port: Int, host: String = "127.0.0.1", timeout: TimeInterval = patience, receiveBuffer: Int32? = nil) throws {
         let ipv6 = host.contains(":")
         fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
-        var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setTimeout(timeout)
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
@@ -45,6 +43,13 @@ final class TCPConnection {
     }
 
     deinit { close(fd) }
+
+    /// How long a send or a read may block before it fails.
+    func setTimeout(_ timeout: TimeInterval) {
+        var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
 
     func send(_ bytes: [UInt8]) throws {
         var offset = 0
