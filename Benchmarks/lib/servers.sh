@@ -1,5 +1,5 @@
 # Starting, probing and stopping the servers under test. Sourced by Benchmarks/run, which sets
-# BASE_PORT, OUT, SITE, VENV, WSDEV_BIN and HERE. Everything listens on 127.0.0.1 only.
+# BASE_PORT, OUT, SITE, VENV, WSDEV_BIN, NIO_ECHO_BIN and HERE. Everything listens on 127.0.0.1 only.
 declare -A PIDS=()
 
 port_of() {
@@ -7,6 +7,7 @@ port_of() {
         wsdev) echo $((BASE_PORT + 1)) ;; nginx) echo $((BASE_PORT + 2)) ;; caddy) echo $((BASE_PORT + 3)) ;;
         pywebsocket3) echo $((BASE_PORT + 4)) ;; websocketd) echo $((BASE_PORT + 5)) ;;
         websockets) echo $((BASE_PORT + 6)) ;; c-echo) echo $((BASE_PORT + 7)) ;; wsdev-1loop) echo $((BASE_PORT + 8)) ;;
+        nio-echo) echo $((BASE_PORT + 9)) ;; nio-echo-1loop) echo $((BASE_PORT + 10)) ;;
         *) echo "unknown server $1" >&2; return 1 ;;
     esac
 }
@@ -57,6 +58,8 @@ start_server() {
         websocketd) websocketd --address=127.0.0.1 --port="$port" --loglevel=fatal cat >"$OUT/$name.log" 2>&1 & ;;
         websockets) "$VENV/bin/python" "$HERE/peers/websockets_echo.py" "$port" >"$OUT/$name.log" 2>&1 & ;;
         c-echo) "$OUT/echo-server" "$port" 2 >"$OUT/$name.log" 2>&1 & ;;
+        nio-echo) "$NIO_ECHO_BIN" "$port" 2 >"$OUT/$name.log" 2>&1 & ;;
+        nio-echo-1loop) "$NIO_ECHO_BIN" "$port" 1 >"$OUT/$name.log" 2>&1 & ;;
     esac
     PIDS[$name]=$!
     local deadline=$((SECONDS + 15))

@@ -127,9 +127,10 @@ def table(path):
                 targets.append(("Static 1 KiB ≥ 0.6× nginx", fmt(vs_nginx, "{:.2f}×"), vs_nginx is not None and vs_nginx >= 0.6))
         out.append("")
 
-    servers = ["wsdev"] + PEERS_WS + ["c-echo"]
+    servers = ["wsdev"] + PEERS_WS + ["c-echo"] + (["nio-echo"] if rows.get(("echo", "nio-echo")) else [])
     if any(rows.get((t, "wsdev")) for t in ("echo", "latency", "bulk")):
-        out += ["### WebSocket echo (wsdev bench; medians of rounds; c-echo = trivial C server, the generator's ceiling)", "",
+        out += ["### WebSocket echo (wsdev bench; medians of rounds; c-echo = trivial C server, the generator's ceiling; "
+                "nio-echo = trivial SwiftNIO server, the library's floor)", "",
                 "| test | " + " | ".join(servers) + " | wsdev ÷ best peer |", "| --- |" + " ---: |" * (len(servers) + 1)]
         lines = [("echo", "50 conns × 32 B text, msg/s", "msgs_per_second", "{:,.0f}", False),
                  ("echo", "  … p50 µs", "p50_us", "{:,.0f}", True),
@@ -157,15 +158,16 @@ def table(path):
             for m in mem) + " | |")
         out.append("")
 
-    if any(rows.get(("hold", s)) for s in servers):
+    holders = [s for s in servers if rows.get(("hold", s))]
+    if holders:
         out += ["### Held connections, then one echo on each (server RSS from /proc, children included)", "",
-                "| | " + " | ".join(servers) + " |", "| --- |" + " ---: |" * len(servers)]
+                "| | " + " | ".join(holders) + " |", "| --- |" + " ---: |" * len(holders)]
         def hold(s, key, spec):
             r = rows.get(("hold", s), [None])[0]
             return "n/a" if r is None or r.get(key) is None else spec.format(r[key])
-        out.append("| opened / answered | " + " | ".join(f"{hold(s, 'opened', '{}')} / {hold(s, 'answered', '{}')}" for s in servers) + " |")
-        out.append("| RSS per connection, KB | " + " | ".join(hold(s, "server_rss_per_conn_kb", "{:.2f}") for s in servers) + " |")
-        out.append("| seconds to open all | " + " | ".join(hold(s, "open_seconds", "{:.1f}") for s in servers) + " |")
+        out.append("| opened / answered | " + " | ".join(f"{hold(s, 'opened', '{}')} / {hold(s, 'answered', '{}')}" for s in holders) + " |")
+        out.append("| RSS per connection, KB | " + " | ".join(hold(s, "server_rss_per_conn_kb", "{:.2f}") for s in holders) + " |")
+        out.append("| seconds to open all | " + " | ".join(hold(s, "open_seconds", "{:.1f}") for s in holders) + " |")
         r = rows.get(("hold", "wsdev"), [{}])[0]
         ok = r.get("answered") == r.get("opened") == r.get("connections") and (r.get("server_rss_per_conn_kb") or 1e9) <= 8
         targets.append((f"{r.get('connections', '?')} conns held, all answer, ≤ 8 KB/conn",
@@ -174,8 +176,10 @@ def table(path):
 
     if any(rows.get(("churn", s)) for s in servers):
         r, best = ratio(rows, "churn", "connections_per_second", PEERS_WS)
-        churners = ["wsdev"] + (["wsdev-1loop"] if rows.get(("churn", "wsdev-1loop")) else []) + PEERS_WS + ["c-echo"]
-        out += ["### Churn: connect, one echo, close handshake, 8 lanes (connections/s, medians; wsdev-1loop = `--threads 1`)", "",
+        churners = ["wsdev"] + (["wsdev-1loop"] if rows.get(("churn", "wsdev-1loop")) else []) + PEERS_WS + ["c-echo"] + [
+            s for s in ("nio-echo", "nio-echo-1loop") if rows.get(("churn", s))]
+        out += ["### Churn: connect, one echo, close handshake, 8 lanes (connections/s, medians; wsdev-1loop = `--threads 1`; "
+                "nio-echo = trivial SwiftNIO server, -1loop with one event loop)", "",
                 "| | " + " | ".join(churners) + " | wsdev ÷ best peer |", "| --- |" + " ---: |" * (len(churners) + 1),
                 "| connections/s | " + " | ".join(cell(rows, "churn", s, "connections_per_second") for s in churners)
                 + f" | {fmt(r, '{:.2f}×')} ({best or '—'}) |",
