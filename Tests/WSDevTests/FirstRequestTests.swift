@@ -1,8 +1,9 @@
 import Foundation
 import XCTest
 
-/// A connection's first request is read by `LoopUpgrade` before NIO's HTTP pipeline exists: it
-/// answers `/echo` handshakes itself and replays everything else into the standard pipeline.
+/// A connection's first request is read by `FirstRequest` (plain heads, from the bytes) or
+/// `LoopUpgrade` (behind NIO's decoder) before NIO's HTTP pipeline exists: they answer `/echo`
+/// handshakes themselves and replay everything else into the standard pipeline.
 /// These are the ways a first request can arrive that the two paths must agree on.
 final class FirstRequestTests: ServerTestCase {
     override var siteFiles: [String: String] { ["index.html": "<p>first</p>", "a.txt": "alpha\n"] }
@@ -57,6 +58,34 @@ final class FirstRequestTests: ServerTestCase {
         let fresh = try TCPConnection(port: port)
         try fresh.send(handshake())
         XCTAssertEqual(try RawHTTP.read(from: fresh).status, 101, "a new connection switches")
+    }
+
+    /// Handshakes that `SimpleRequestHead` leaves to NIO's decoder are answered all the same.
+    func testUnusualButValidHandshakesAreAnsweredToo() throws {
+        for extra in ["X-Note: caf\u{E9}\r\n", "Content-Length: 0\r\n", "X-Padded: \t value \t\r\n"] {
+            let connection = try TCPConnection(port: port)
+            try connection.send(Array(handshake(extra: extra).utf8) + maskedText("unusual"))
+            let reply = try RawHTTP.read(from: connection)
+            XCTAssertEqual(reply.status, 101, extra)
+            XCTAssertEqual(try RawWebSocket(connection: connection, handshake: reply).receiveMessage().text, "unusual", extra)
+        }
+    }
+
+    /// A request NIO's decoder cannot read gets 400 and is closed (it used to get no answer at
+    /// all: the connection waited until the client gave up), and the server serves the next.
+    func testARequestThatCannotBeParsedGets400() throws {
+        for request in [
+            "GET /a.txt HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n",
+            handshake(extra: "X-Folded: one\r\n two\r\n"),  // obs-fold, which RFC 9112 lets a server refuse
+        ] {
+            let connection = try TCPConnection(port: port, timeout: 10)
+            try connection.send(request)
+            XCTAssertEqual(try RawHTTP.read(from: connection).status, 400, request)
+            XCTAssertTrue(connection.isClosedByPeer(), request)
+        }
+        XCTAssertTrue(server.waitForLog("HTTP 400 for 127.0.0.1:"), server.log)
+        XCTAssertTrue(server.log.contains("the request is not valid HTTP/1.1"), server.log)
+        XCTAssertEqual(try RawWebSocket.open(port: port).handshake.status, 101)
     }
 
     func testAHandshakeSentByteByByteIsAnswered() throws {

@@ -2,7 +2,8 @@ import NIOCore
 import NIOHTTP1
 import NIOWebSocket
 
-/// Reads a connection's first request before any of NIO's HTTP server machinery is built.
+/// Reads a connection's first request, when `FirstRequest` left it to NIO's decoder, before any
+/// of NIO's HTTP server machinery is built.
 ///
 /// In churn, building NIO's upgradable HTTP pipeline (response encoder, upgrade handler and their
 /// futures) and tearing it down again for every WebSocket cost a large share of the server's CPU.
@@ -65,20 +66,18 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func read(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        // The test NIO's upgrade handler makes, so both paths agree on what is a handshake.
-        guard let upgrade = head.headers[canonicalForm: "upgrade"].first(where: { $0.lowercased() == "websocket" }) else {
-            return handOver(context, nil)
-        }
+        guard let upgrade = SwitchingProtocols.upgradeToken(head) else { return handOver(context, nil) }
         let progress = handshake.begin(head, remote: context.channel.remoteAddress, local: context.channel.localAddress)
         guard case .decided(.accept(let accepted)) = progress, accepted.extensions.isEmpty, accepted.endpoint is any EventLoopEndpoint,
             let key = head.headers.first(name: "sec-websocket-key")
         else { return handOver(context, progress) }
-        state = .accepting(accepted, upgrade: String(upgrade), key: key)
+        state = .accepting(accepted, upgrade: upgrade, key: key)
     }
 
     private func switchToWebSocket(_ context: ChannelHandlerContext, _ accepted: Handshake.Accepted, upgrade: String, key: String) {
         state = .switched
-        context.writeAndFlush(wrapOutboundOut(response(accepted, upgrade: upgrade, key: key, allocator: context.channel.allocator)), promise: nil)
+        context.writeAndFlush(
+            wrapOutboundOut(SwitchingProtocols.response(accepted, upgrade: upgrade, key: key, allocator: context.channel.allocator)), promise: nil)
         do {
             let pipeline = context.pipeline.syncOperations
             pipeline.removeHandler(tap, promise: nil)
@@ -94,30 +93,6 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
             negotiated.fail(error)
             context.close(promise: nil)
         }
-    }
-
-    /// The 101 as NIO's upgrade handler writes it, byte for byte.
-    private func response(_ accepted: Handshake.Accepted, upgrade: String, key: String, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var out = allocator.buffer(capacity: 160)
-        out.writeStaticString("HTTP/1.1 101 Switching Protocols\r\n")
-        for field in accepted.responseHeaders {
-            out.writeString(field.name.rawName)
-            out.writeStaticString(": ")
-            out.writeString(field.value)
-            out.writeStaticString("\r\n")
-        }
-        out.writeStaticString("Upgrade: ")
-        out.writeString(upgrade)
-        out.writeStaticString("\r\nSec-WebSocket-Accept: ")
-        var key = key
-        key.withUTF8 { key in
-            _ = out.writeWithUnsafeMutableBytes(minimumWritableBytes: AcceptKey.length) { free in
-                AcceptKey.write(for: UnsafeRawBufferPointer(key), into: free)
-                return AcceptKey.length
-            }
-        }
-        out.writeStaticString("\r\nConnection: upgrade\r\n\r\n")
-        return out
     }
 
     /// Lets the standard pipeline read the connection from its first byte, once the decoder is out.

@@ -42,14 +42,17 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
                 return Value(negotiated: try standardPipeline(channel: channel, decided: nil, logger: logger), channel: channel)
             }
             let negotiated = channel.eventLoop.makePromise(of: Negotiated.self)
-            let tap = RequestTap()
-            let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
-            let first = LoopUpgrade(
-                tap: tap, decoder: decoder, handshake: handshake, sessions: sessions, negotiated: negotiated
-            ) { channel, decided in
+            let standard: LoopUpgrade.Fallback = { channel, decided in
                 try standardPipeline(channel: channel, decided: decided, logger: logger)
             }
-            try channel.pipeline.syncOperations.addHandlers(tap, decoder, first)
+            let first = FirstRequest(handshake: handshake, sessions: sessions, negotiated: negotiated, decode: { channel in
+                let tap = RequestTap()
+                let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
+                let upgrade = LoopUpgrade(
+                    tap: tap, decoder: decoder, handshake: handshake, sessions: sessions, negotiated: negotiated, fallback: standard)
+                try channel.pipeline.syncOperations.addHandlers(tap, decoder, upgrade)
+            }, standard: standard)
+            try channel.pipeline.syncOperations.addHandler(first)
             return Value(negotiated: negotiated.futureResult, channel: channel)
         }
     }
@@ -78,9 +81,11 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         )
         var configuration = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: upgrade)
         configuration.enablePipelining = false  // NIOAsyncChannel reads one request at a time
-        configuration.enableErrorHandling = false  // handleHTTP answers parse errors with 400
+        configuration.enableErrorHandling = false  // BadRequestCloser answers what the decoder cannot parse
         configuration.enableResponseHeaderValidation = false  // HTTPTypes already validated them
-        return try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
+        let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
+        try channel.pipeline.syncOperations.addHandler(BadRequestCloser(accessLog: accessLog))
+        return negotiated
     }
 
     /// `ServerChildChannel`'s entry point (HTTPChannelHandler requires the protocol); `Listener`
