@@ -43,9 +43,7 @@ final class FirstRequest: ChannelInboundHandler, RemovableChannelHandler {
             return handOver(context, replay: bytes, to: nil)
         }
         let progress = handshake.begin(head, remote: context.channel.remoteAddress, local: context.channel.localAddress)
-        guard case .decided(.accept(let accepted)) = progress, accepted.extensions.isEmpty, accepted.endpoint is any EventLoopEndpoint,
-            let key = head.headers.first(name: "sec-websocket-key")
-        else { return handOver(context, replay: bytes, to: progress) }
+        guard let (accepted, key) = SwitchingProtocols.onLoop(progress, head) else { return handOver(context, replay: bytes, to: progress) }
 
         context.writeAndFlush(
             wrapOutboundOut(SwitchingProtocols.response(accepted, upgrade: upgrade, key: key, allocator: context.channel.allocator)), promise: nil)

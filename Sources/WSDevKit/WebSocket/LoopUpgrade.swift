@@ -68,9 +68,7 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
     private func read(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         guard let upgrade = SwitchingProtocols.upgradeToken(head) else { return handOver(context, nil) }
         let progress = handshake.begin(head, remote: context.channel.remoteAddress, local: context.channel.localAddress)
-        guard case .decided(.accept(let accepted)) = progress, accepted.extensions.isEmpty, accepted.endpoint is any EventLoopEndpoint,
-            let key = head.headers.first(name: "sec-websocket-key")
-        else { return handOver(context, progress) }
+        guard let (accepted, key) = SwitchingProtocols.onLoop(progress, head) else { return handOver(context, progress) }
         state = .accepting(accepted, upgrade: upgrade, key: key)
     }
 

@@ -9,6 +9,15 @@ enum SwitchingProtocols {
         head.headers[canonicalForm: "upgrade"].first(where: { $0.lowercased() == "websocket" }).map(String.init)
     }
 
+    /// A handshake answered on the event loop, with the key its 101 needs: accepted at once, for
+    /// an `EventLoopEndpoint`, with no extension. Nil for any other: the standard pipeline takes it.
+    static func onLoop(_ progress: Handshake.Progress, _ head: HTTPRequestHead) -> (accepted: Handshake.Accepted, key: String)? {
+        guard case .decided(.accept(let accepted)) = progress, accepted.extensions.isEmpty, accepted.endpoint is any EventLoopEndpoint,
+            let key = head.headers.first(name: "sec-websocket-key")
+        else { return nil }
+        return (accepted, key)
+    }
+
     static func response(_ accepted: Handshake.Accepted, upgrade: String, key: String, allocator: ByteBufferAllocator) -> ByteBuffer {
         var out = allocator.buffer(capacity: 160)
         out.writeStaticString("HTTP/1.1 101 Switching Protocols\r\n")
