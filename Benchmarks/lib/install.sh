@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Benchmarks/run needs and is missing: Debian packages (wrk, nginx-light, caddy,
-# websocketd, gcc) and a venv with pywebsocket3 and websockets under $WSDEV_CACHE/bench-venv.
+# websocketd, gcc, the static archives Release/build links) and a venv with pywebsocket3 and websockets under $WSDEV_CACHE/bench-venv.
 set -euo pipefail
 CACHE=${WSDEV_CACHE:-$HOME/.cache/wsdev}
 VENV=$CACHE/bench-venv
@@ -15,6 +15,9 @@ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v caddy >/dev/null || missing+=(caddy)
 command -v websocketd >/dev/null || missing+=(websocketd)
 command -v cc >/dev/null || missing+=(gcc)
+for dev in libmagic-dev:libmagic.a zlib1g-dev:libz.a libbz2-dev:libbz2.a liblzma-dev:liblzma.a; do
+    [ -f "/usr/lib/$(uname -m)-linux-gnu/${dev#*:}" ] || missing+=("${dev%%:*}")
+done
 command -v python3 >/dev/null || missing+=(python3 python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]} (Debian)" >&2
