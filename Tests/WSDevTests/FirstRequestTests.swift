@@ -71,6 +71,61 @@ final class FirstRequestTests: ServerTestCase {
         }
     }
 
+    /// The handshake's fields are read from bytes, without lower-casing copies: names and tokens
+    /// in any case, `Upgrade` as a token list, and the page's own origin however it is written,
+    /// are accepted; a key or version sent twice, a look-alike token and a foreign page are not.
+    func testHandshakeFieldsAreReadInAnyCaseAndCountedExactly() throws {
+        let plain = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
+        let key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        let accepted: [(String, upgrade: String)] = [
+            (plain + "UPGRADE: WebSocket\r\nconnection: upgrade\r\nSEC-WEBSOCKET-KEY: dGhlIHNhbXBsZSBub25jZQ==\r\nsec-websocket-version: 13\r\n\r\n", "WebSocket"),
+            (plain + "Upgrade: h2c, websocket\r\nConnection: Upgrade\r\n\(key)Sec-WebSocket-Version: 13\r\n\r\n", "websocket"),
+            (plain + "Upgrade: h2c\r\nUpgrade:  websocket \r\nConnection: Upgrade\r\n\(key)Sec-WebSocket-Version: 13\r\n\r\n", "websocket"),
+            (handshake(extra: "Origin: HTTP://127.0.0.1:\(port)/\r\n"), "websocket"),
+            (handshake(extra: "Origin: https://127.0.0.1:\(port)\r\n"), "websocket"),
+        ]
+        for (request, upgrade) in accepted {
+            let connection = try TCPConnection(port: port)
+            try connection.send(Array(request.utf8) + maskedText("any case"))
+            let reply = try RawHTTP.read(from: connection)
+            XCTAssertEqual(reply.status, 101, request)
+            XCTAssertEqual(reply[header: "Upgrade"], upgrade, request)
+            XCTAssertEqual(reply[header: "Sec-WebSocket-Accept"], "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", request)
+            XCTAssertEqual(try RawWebSocket(connection: connection, handshake: reply).receiveMessage().text, "any case", request)
+        }
+        let refused: [(String, status: Int)] = [
+            (handshake(extra: "sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n"), 400),
+            (handshake(extra: "SEC-WEBSOCKET-VERSION: 13\r\n"), 426),
+            (plain + "Upgrade: websockets\r\nConnection: Upgrade\r\n\(key)Sec-WebSocket-Version: 13\r\n\r\n", 426),
+            (handshake(extra: "Origin: http://127.0.0.1.evil.example:\(port)\r\n"), 403),
+            (handshake(extra: "Origin: http://evil.example\r\n"), 403),
+        ]
+        for (request, status) in refused {
+            let connection = try TCPConnection(port: port)
+            try connection.send(request)
+            XCTAssertEqual(try RawHTTP.read(from: connection).status, status, request)
+        }
+    }
+
+    /// A request that names another protocol in `Upgrade` (`curl --http2` sends `Upgrade: h2c`)
+    /// is answered as HTTP/1.1, whether its head comes in one read or byte by byte. NIO's upgrade
+    /// handler lost such a request when no upgrader matched: the client got no answer at all.
+    func testARequestUpgradingToAnotherProtocolIsServedAsHTTP() throws {
+        let request = "GET /a.txt HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+            + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n"
+        for byteByByte in [false, true] {
+            let connection = try TCPConnection(port: port)
+            if byteByByte {
+                for byte in Array(request.utf8) { try connection.send([byte]) }
+            } else {
+                try connection.send(request)
+            }
+            let reply = try RawHTTP.read(from: connection)
+            XCTAssertEqual(reply.status, 200, "byte by byte: \(byteByByte)")
+            XCTAssertEqual(reply.text, "alpha\n", "byte by byte: \(byteByByte)")
+        }
+    }
+
     /// A request NIO's decoder cannot read gets 400 and is closed (it used to get no answer at
     /// all: the connection waited until the client gave up), and the server serves the next.
     func testARequestThatCannotBeParsedGets400() throws {

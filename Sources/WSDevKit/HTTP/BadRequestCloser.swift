@@ -30,7 +30,8 @@ final class BadRequestCloser: ChannelInboundHandler, RemovableChannelHandler {
         // Written from the HTTP encoder's place, so as bytes straight to the socket.
         let answer = ByteBuffer(string: "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
         if let below = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) {
-            below.writeAndFlush(NIOAny(answer)).whenComplete { _ in context.close(promise: nil) }
+            let channel = context.channel
+            below.writeAndFlush(NIOAny(answer)).whenComplete { _ in channel.close(promise: nil) }
         } else {
             context.close(promise: nil)
         }

@@ -34,7 +34,6 @@ struct Listener: Sendable {
                     try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
                 }
             }
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 childChannel.setup(channel: channel, logger: logger).map { value in
                     value.negotiated.whenSuccess { negotiated in

@@ -1,5 +1,8 @@
+import Crypto
+
 /// `Sec-WebSocket-Accept` for a `Sec-WebSocket-Key` (RFC 6455 §4.2.2): base64(SHA-1(key + GUID)).
-/// The server answers with it in `LoopUpgrade` and `WebSocketUpgrader`; the generator checks it in churn.
+/// The server answers with it in `FirstRequest`, `LoopUpgrade` and `WebSocketUpgrader`; the
+/// generator checks it in churn. SHA-1 is swift-crypto's (BoringSSL): every connection hashes once.
 enum AcceptKey {
     static let length = 28
 
@@ -16,13 +19,9 @@ enum AcceptKey {
 
     /// Writes the 28 characters for `key` to the start of `out`.
     static func write(for key: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
-        withUnsafeTemporaryAllocation(byteCount: key.count + guid.utf8CodeUnitCount, alignment: 8) { joined in
-            joined.copyMemory(from: key)
-            guid.withUTF8Buffer { UnsafeMutableRawBufferPointer(rebasing: joined[key.count...]).copyMemory(from: UnsafeRawBufferPointer($0)) }
-            withUnsafeTemporaryAllocation(byteCount: 20, alignment: 8) { digest in
-                SHA1.digest(UnsafeRawBufferPointer(joined), into: digest)
-                Base64.encode(UnsafeRawBufferPointer(digest), into: out)
-            }
-        }
+        var sha1 = Insecure.SHA1()
+        sha1.update(bufferPointer: key)
+        guid.withUTF8Buffer { sha1.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        sha1.finalize().withUnsafeBytes { Base64.encode($0, into: out) }
     }
 }

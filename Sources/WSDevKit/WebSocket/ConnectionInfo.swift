@@ -26,9 +26,9 @@ public struct ConnectionInfo: Sendable {
 
     init(id: Int, head: HTTPRequestHead, remote: SocketAddress?, local: SocketAddress?, offered: [String], subprotocol: String? = nil) {
         self.id = id
-        let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        self.path = String(parts[0])
-        self.query = parts.count > 1 ? String(parts[1]) : ""
+        let mark = head.uri.firstIndex(of: "?")
+        self.path = String(head.uri[..<(mark ?? head.uri.endIndex)])
+        self.query = mark.map { String(head.uri[head.uri.index(after: $0)...]) } ?? ""
         self.rawHeaders = head.headers
         self.remote = remote
         self.remotePort = remote?.port ?? 0

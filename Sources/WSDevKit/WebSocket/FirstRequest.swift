@@ -39,11 +39,12 @@ final class FirstRequest: ChannelInboundHandler, RemovableChannelHandler {
         guard !done else { return context.fireChannelRead(data) }
         done = true
         var bytes = unwrapInboundIn(data)
-        guard let (head, length) = SimpleRequestHead.read(bytes), let upgrade = SwitchingProtocols.upgradeToken(head) else {
-            return handOver(context, replay: bytes, to: nil)
-        }
+        guard let (head, length) = SimpleRequestHead.read(bytes) else { return handOver(context, replay: bytes, to: nil) }
+        guard let upgrade = SwitchingProtocols.upgradeToken(head) else { return handOver(context, replay: bytes, to: .http) }
         let progress = handshake.begin(head, remote: context.channel.remoteAddress, local: context.channel.localAddress)
-        guard let (accepted, key) = SwitchingProtocols.onLoop(progress, head) else { return handOver(context, replay: bytes, to: progress) }
+        guard let (accepted, key) = SwitchingProtocols.onLoop(progress, head) else {
+            return handOver(context, replay: bytes, to: .handshake(progress))
+        }
 
         context.writeAndFlush(
             wrapOutboundOut(SwitchingProtocols.response(accepted, upgrade: upgrade, key: key, allocator: context.channel.allocator)), promise: nil)
@@ -60,14 +61,14 @@ final class FirstRequest: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// Steps aside for `LoopUpgrade` (no decision yet) or the standard pipeline (a decision made
-    /// here, which is not made twice), and replays what came.
-    private func handOver(_ context: ChannelHandlerContext, replay bytes: ByteBuffer?, to decided: Handshake.Progress?) {
+    /// Steps aside for `LoopUpgrade` (nothing read) or the standard pipeline (told what was read
+    /// here, so that it is not decided twice), and replays what came.
+    private func handOver(_ context: ChannelHandlerContext, replay bytes: ByteBuffer?, to read: FirstRead?) {
         done = true
         let pipeline = context.pipeline.syncOperations
         do {
-            if let decided {
-                negotiated.completeWith(try standard(context.channel, decided))
+            if let read {
+                negotiated.completeWith(try standard(context.channel, read))
             } else {
                 try decode(context.channel)
             }
@@ -87,7 +88,7 @@ final class FirstRequest: ChannelInboundHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard !done else { return context.fireUserInboundEventTriggered(event) }
         handOver(context, replay: nil, to: nil)
-        context.pipeline.fireUserInboundEventTriggered(event)
+        context.pipeline.syncOperations.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

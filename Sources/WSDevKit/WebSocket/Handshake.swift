@@ -77,7 +77,7 @@ final class Handshake: Sendable {
         case .accept(let subprotocol):
             info.subprotocol = subprotocol
         }
-        var headers: HTTPFields = [:]
+        var headers = Self.noFields
         var negotiated: [any WebSocketExtension] = []
         do {
             if !extensions.isEmpty, pending.head.headers.contains(name: "sec-websocket-extensions") {
@@ -90,6 +90,10 @@ final class Handshake: Sendable {
         return .accept(Accepted(endpoint: pending.endpoint, info: info, extensions: negotiated, responseHeaders: headers))
     }
 
+    /// Copied, not built, for the usual 101 without extra headers: a new `HTTPFields` allocates
+    /// its storage.
+    private static let noFields = HTTPFields()
+
     /// The rules every handshake must pass, whatever the endpoint.
     private func check(_ head: HTTPRequestHead) -> Result<(any WebSocketEndpoint, path: String), UpgradeRefusal> {
         guard head.method == .GET else {
@@ -99,13 +103,14 @@ final class Handshake: Sendable {
         guard let endpoint = endpoints.endpoint(at: path) else {
             return .failure(.notFound(path: path, known: endpoints.listing.map(\.path)))
         }
-        let keys = head.headers["sec-websocket-key"]
-        guard keys.count == 1, Base64.isSixteenBytes(keys[0]) else {
+        guard case .one(let key) = head.headers.single("sec-websocket-key"), Base64.isSixteenBytes(key) else {
             return .failure(.badRequest("Sec-WebSocket-Key is missing or not 16 base64-encoded bytes (RFC 6455 §4.1). Use a WebSocket client library."))
         }
-        let versions = head.headers["sec-websocket-version"]
-        guard versions == ["13"] else {
-            return .failure(.unsupportedVersion(versions.first))
+        switch head.headers.single("sec-websocket-version") {
+        case .one(let version) where version == "13": break
+        case .one(let version): return .failure(.unsupportedVersion(version))
+        case .none: return .failure(.unsupportedVersion(nil))
+        case .many: return .failure(.unsupportedVersion(head.headers.first(name: "sec-websocket-version")))
         }
         return .success((endpoint, path))
     }

@@ -15,8 +15,8 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = ByteBuffer
 
-    /// Installs the standard pipeline at the end of the channel's; the decision, if one was made.
-    typealias Fallback = (any Channel, Handshake.Progress?) throws -> EventLoopFuture<UpgradeChannel.Negotiated>
+    /// Installs the standard pipeline at the end of the channel's, told what was read.
+    typealias Fallback = (any Channel, FirstRead) throws -> EventLoopFuture<UpgradeChannel.Negotiated>
 
     private enum State {
         case reading
@@ -57,18 +57,18 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
         case .handedOver:
             break
         case .reading:
-            guard case .head(let head) = unwrapInboundIn(data) else { return handOver(context, nil) }
+            guard case .head(let head) = unwrapInboundIn(data) else { return handOver(context, .undecided) }
             read(head, context: context)
         case .accepting(let accepted, let upgrade, let key):
-            guard case .end = unwrapInboundIn(data) else { return handOver(context, .decided(.accept(accepted))) }
+            guard case .end = unwrapInboundIn(data) else { return handOver(context, .handshake(.decided(.accept(accepted)))) }
             switchToWebSocket(context, accepted, upgrade: upgrade, key: key)
         }
     }
 
     private func read(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        guard let upgrade = SwitchingProtocols.upgradeToken(head) else { return handOver(context, nil) }
+        guard let upgrade = SwitchingProtocols.upgradeToken(head) else { return handOver(context, .http) }
         let progress = handshake.begin(head, remote: context.channel.remoteAddress, local: context.channel.localAddress)
-        guard let (accepted, key) = SwitchingProtocols.onLoop(progress, head) else { return handOver(context, progress) }
+        guard let (accepted, key) = SwitchingProtocols.onLoop(progress, head) else { return handOver(context, .handshake(progress)) }
         state = .accepting(accepted, upgrade: upgrade, key: key)
     }
 
@@ -94,7 +94,7 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// Lets the standard pipeline read the connection from its first byte, once the decoder is out.
-    private func handOver(_ context: ChannelHandlerContext, _ decided: Handshake.Progress?) {
+    private func handOver(_ context: ChannelHandlerContext, _ read: FirstRead) {
         state = .handedOver
         let channel = context.channel
         context.pipeline.syncOperations.removeHandler(decoder).assumeIsolated().whenComplete { [self] _ in
@@ -104,7 +104,7 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
                 let replay = tap.received
                 pipeline.removeHandler(tap, promise: nil)
                 pipeline.removeHandler(context: context, promise: nil)
-                negotiated.completeWith(try fallback(channel, decided))
+                negotiated.completeWith(try fallback(channel, read))
                 if let replay {
                     pipeline.fireChannelRead(NIOAny(replay))
                     pipeline.fireChannelReadComplete()
@@ -121,9 +121,9 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
         // The standard pipeline meets the same malformed request on replay and answers it.
         switch state {
         case .reading:
-            handOver(context, nil)
+            handOver(context, .undecided)
         case .accepting(let accepted, _, _):
-            handOver(context, .decided(.accept(accepted)))
+            handOver(context, .handshake(.decided(.accept(accepted))))
         case .handedOver:
             break
         case .switched:
@@ -138,10 +138,10 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
         switch state {
         case .reading:
             inputClosed = true
-            handOver(context, nil)
+            handOver(context, .undecided)
         case .accepting(let accepted, _, _):
             inputClosed = true
-            handOver(context, .decided(.accept(accepted)))
+            handOver(context, .handshake(.decided(.accept(accepted))))
         case .handedOver:
             inputClosed = true
         case .switched:

@@ -17,6 +17,7 @@ public struct OriginPolicy: Sendable {
     /// nil when allowed; otherwise the refusal to send.
     func check(origin: String?, host: String?) -> UpgradeRefusal? {
         guard !allowAny, let origin, !origin.isEmpty else { return nil }
+        if let host, Self.isOrigin(origin, ofHost: host) { return nil }
         let normalised = Self.normalise(origin)
         // Pages opened from file:// send "null", as the classic tutorial's page does.
         if normalised == "null" || allowed.contains(normalised) { return nil }
@@ -36,6 +37,23 @@ public struct OriginPolicy: Sendable {
             status: .forbidden,
             message: "A page from \(origin) may not open WebSockets on this server (only this server's own pages, localhost pages and file:// pages may). "
                 + "If that page is yours, start wsdev with --origin \(Self.normalise(origin)), or --allow-any-origin.")
+    }
+
+    /// The usual case, a page of this server (`http://` or `https://` and the Host header), read
+    /// as `normalise` would read it but without building strings: every browser handshake asks.
+    static func isOrigin(_ origin: String, ofHost host: String) -> Bool {
+        var text = origin.utf8[...]
+        while let first = text.first, first == 0x20 || first == 0x09 { text = text.dropFirst() }
+        while let last = text.last, last == 0x20 || last == 0x09 || last == UInt8(ascii: "/") { text = text.dropLast() }
+        for scheme: StaticString in ["http://", "https://"] where text.count == scheme.utf8CodeUnitCount + host.utf8.count {
+            let split = text.index(text.startIndex, offsetBy: scheme.utf8CodeUnitCount)
+            if ASCIICase.equals(text[..<split], scheme), equalsIgnoringCase(text[split...], host.utf8) { return true }
+        }
+        return false
+    }
+
+    private static func equalsIgnoringCase(_ a: Substring.UTF8View, _ b: String.UTF8View) -> Bool {
+        a.elementsEqual(b) { x, y in x == y || (x | 0x20 == y | 0x20 && (0x61...0x7A).contains(x | 0x20)) }
     }
 
     static func normalise(_ origin: String) -> String {

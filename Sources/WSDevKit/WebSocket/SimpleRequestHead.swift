@@ -45,6 +45,8 @@ enum SimpleRequestHead {
             let nameStart = at
             while at < bytes.count, Self.isToken(bytes[at]) { at += 1 }
             guard at > nameStart, at < bytes.count, bytes[at] == UInt8(ascii: ":") else { return nil }
+            let nameBytes = UnsafeRawBufferPointer(rebasing: bytes[nameStart..<at])
+            guard !ASCIICase.equals(nameBytes, "content-length"), !ASCIICase.equals(nameBytes, "transfer-encoding") else { return nil }
             let name = string(nameStart..<at)
             at += 1
             while at < bytes.count, bytes[at] == 0x20 || bytes[at] == 0x09 { at += 1 }
@@ -57,8 +59,6 @@ enum SimpleRequestHead {
                 if byte != 0x20, byte != 0x09 { valueEnd = at }
             }
             guard expect("\r\n") else { return nil }
-            let lowered = name.lowercased()
-            guard lowered != "content-length", lowered != "transfer-encoding" else { return nil }
             return (name, string(valueStart..<valueEnd))
         }
 

@@ -3,10 +3,30 @@ import NIOHTTP1
 
 /// The 101 that accepts a handshake read on the event loop, as NIO's upgrade handler writes it.
 enum SwitchingProtocols {
-    /// The handshake's `Upgrade` token, by the test NIO's upgrade handler makes, so that every
-    /// path agrees on what is a WebSocket handshake.
+    /// The handshake's `Upgrade` token, by the test NIO's upgrade handler makes (any
+    /// comma-separated token of any `Upgrade` field, trimmed, is "websocket" in any case), so that
+    /// every path agrees on what is a WebSocket handshake. Read on bytes: NIO's own form of the
+    /// test allocated an array and a lower-cased copy of every token on every connection.
     static func upgradeToken(_ head: HTTPRequestHead) -> String? {
-        head.headers[canonicalForm: "upgrade"].first(where: { $0.lowercased() == "websocket" }).map(String.init)
+        for (name, value) in head.headers where ASCIICase.equals(name, "upgrade") {
+            let utf8 = value.utf8
+            var start = utf8.startIndex
+            while true {
+                let end = utf8[start...].firstIndex(of: UInt8(ascii: ",")) ?? utf8.endIndex
+                var token = utf8[start..<end]
+                while let first = token.first, isWhitespace(first) { token = token.dropFirst() }
+                while let last = token.last, isWhitespace(last) { token = token.dropLast() }
+                if ASCIICase.equals(token, "websocket") { return String(Substring(token)) }
+                guard end < utf8.endIndex else { break }
+                start = utf8.index(after: end)
+            }
+        }
+        return nil
+    }
+
+    /// NIO's `isASCIIWhitespace`, which its header tokens are trimmed of.
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
     }
 
     /// A handshake answered on the event loop, with the key its 101 needs: accepted at once, for

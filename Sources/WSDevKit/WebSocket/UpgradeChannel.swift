@@ -38,12 +38,15 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            // Set here rather than as a bootstrap child option, which NIO applies through a chain of
+            // futures per connection.
+            try channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
             guard loopUpgrade else {
-                return Value(negotiated: try standardPipeline(channel: channel, decided: nil, logger: logger), channel: channel)
+                return Value(negotiated: try standardPipeline(channel: channel, read: .undecided, logger: logger), channel: channel)
             }
             let negotiated = channel.eventLoop.makePromise(of: Negotiated.self)
-            let standard: LoopUpgrade.Fallback = { channel, decided in
-                try standardPipeline(channel: channel, decided: decided, logger: logger)
+            let standard: LoopUpgrade.Fallback = { channel, read in
+                try standardPipeline(channel: channel, read: read, logger: logger)
             }
             let first = FirstRequest(handshake: handshake, sessions: sessions, negotiated: negotiated, decode: { channel in
                 let tap = RequestTap()
@@ -57,35 +60,49 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         }
     }
 
-    /// NIO's upgradable HTTP/1 pipeline, with Hummingbird behind it for requests that stay HTTP.
-    private func standardPipeline(channel: any Channel, decided: Handshake.Progress?, logger: Logger) throws -> EventLoopFuture<Negotiated> {
-        let outcome = NIOLoopBoundBox<HandshakeOutcome?>(nil, eventLoop: channel.eventLoop)
-        let upgrader = WebSocketUpgrader(handshake: handshake, sessions: sessions, outcome: outcome, decided: decided)
-        let upgrade = NIOTypedHTTPServerUpgradeConfiguration<Negotiated>(
-            upgraders: [upgrader],
-            notUpgradingCompletionHandler: { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let fastPath, outcome.value == nil {
-                        try channel.pipeline.syncOperations.addHandler(FastFileHandler(fastPath))
-                    }
-                    try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-                    try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
-                    let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(isOutboundHalfClosureEnabled: true)
-                    )
-                    if case .refused(let refusal)? = outcome.value { return .refused(http, refusal) }
-                    return .http(http)
+    /// NIO's upgradable HTTP/1 pipeline, with Hummingbird behind it for requests that stay HTTP;
+    /// NIO's plain one for a first request already known not to be a WebSocket handshake.
+    private func standardPipeline(channel: any Channel, read: FirstRead, logger: Logger) throws -> EventLoopFuture<Negotiated> {
+        let pipeline = channel.pipeline.syncOperations
+        switch read {
+        case .http:
+            try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false)
+            try pipeline.addHandler(BadRequestCloser(accessLog: accessLog))
+            return channel.eventLoop.makeSucceededFuture(try httpSession(channel: channel, outcome: nil, logger: logger))
+        case .undecided, .handshake:
+            let decided: Handshake.Progress? = if case .handshake(let progress) = read { progress } else { nil }
+            let outcome = NIOLoopBoundBox<HandshakeOutcome?>(nil, eventLoop: channel.eventLoop)
+            let upgrader = WebSocketUpgrader(handshake: handshake, sessions: sessions, outcome: outcome, decided: decided)
+            let upgrade = NIOTypedHTTPServerUpgradeConfiguration<Negotiated>(
+                upgraders: [upgrader],
+                notUpgradingCompletionHandler: { channel in
+                    channel.eventLoop.makeCompletedFuture { try httpSession(channel: channel, outcome: outcome.value, logger: logger) }
                 }
-            }
+            )
+            var configuration = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: upgrade)
+            configuration.enablePipelining = false  // NIOAsyncChannel reads one request at a time
+            configuration.enableErrorHandling = false  // BadRequestCloser answers what the decoder cannot parse
+            configuration.enableResponseHeaderValidation = false  // HTTPTypes already validated them
+            let negotiated = try pipeline.configureUpgradableHTTPServerPipeline(configuration: configuration)
+            try pipeline.addHandler(BadRequestCloser(accessLog: accessLog))
+            return negotiated
+        }
+    }
+
+    /// The handlers for a connection that stays HTTP (or gets a refusal), behind NIO's decoder.
+    private func httpSession(channel: any Channel, outcome: HandshakeOutcome?, logger: Logger) throws -> Negotiated {
+        let pipeline = channel.pipeline.syncOperations
+        if let fastPath, outcome == nil {
+            try pipeline.addHandler(FastFileHandler(fastPath))
+        }
+        try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+        try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
+        let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
+            wrappingChannelSynchronously: channel,
+            configuration: .init(isOutboundHalfClosureEnabled: true)
         )
-        var configuration = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: upgrade)
-        configuration.enablePipelining = false  // NIOAsyncChannel reads one request at a time
-        configuration.enableErrorHandling = false  // BadRequestCloser answers what the decoder cannot parse
-        configuration.enableResponseHeaderValidation = false  // HTTPTypes already validated them
-        let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
-        try channel.pipeline.syncOperations.addHandler(BadRequestCloser(accessLog: accessLog))
-        return negotiated
+        if case .refused(let refusal)? = outcome { return .refused(http, refusal) }
+        return .http(http)
     }
 
     /// `ServerChildChannel`'s entry point (HTTPChannelHandler requires the protocol); `Listener`

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 @testable import WSDevKit
@@ -62,7 +63,7 @@ final class FragmentingEchoServer: @unchecked Sendable {
             defer { close(fd) }
             guard let head = readHead(), let key = head.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("sec-websocket-key:") })?
                 .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) else { return }
-            let accept = String(decoding: Base64.encode(SHA1.digest(Array((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8))), as: UTF8.self)
+            let accept = String(decoding: Base64.encode(Array(Insecure.SHA1.hash(data: Array((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8)))), as: UTF8.self)
             write(Array("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(accept)\r\n\r\n".utf8))
             var pings = 0
             while let (opcode, payload) = readFrame() {
