@@ -66,7 +66,9 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         let pipeline = channel.pipeline.syncOperations
         switch read {
         case .http:
-            try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false)
+            // As the upgradable pipeline below is configured.
+            try pipeline.configureHTTPServerPipeline(
+                withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
             try pipeline.addHandler(BadRequestCloser(accessLog: accessLog))
             return channel.eventLoop.makeSucceededFuture(try httpSession(channel: channel, outcome: nil, logger: logger))
         case .undecided, .handshake:
