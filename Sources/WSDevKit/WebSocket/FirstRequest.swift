@@ -17,46 +17,39 @@ final class FirstRequest: ChannelInboundHandler, RemovableChannelHandler {
     /// Installs `RequestTap`, NIO's decoder and `LoopUpgrade` at the end of the channel's pipeline.
     typealias Decode = (any Channel) throws -> Void
 
-    private let handshake: Handshake
-    private let sessions: SessionRunner
-    private let negotiated: EventLoopPromise<UpgradeChannel.Negotiated>
+    private let loop: LoopHandshake
     private let decode: Decode
-    private let standard: LoopUpgrade.Fallback
     private var done = false
 
-    init(
-        handshake: Handshake, sessions: SessionRunner, negotiated: EventLoopPromise<UpgradeChannel.Negotiated>,
-        decode: @escaping Decode, standard: @escaping LoopUpgrade.Fallback
-    ) {
-        self.handshake = handshake
-        self.sessions = sessions
-        self.negotiated = negotiated
+    init(_ loop: LoopHandshake, decode: @escaping Decode) {
+        self.loop = loop
         self.decode = decode
-        self.standard = standard
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !done else { return context.fireChannelRead(data) }
         done = true
-        var bytes = unwrapInboundIn(data)
+        let bytes = unwrapInboundIn(data)
         guard let (head, length) = SimpleRequestHead.read(bytes) else { return handOver(context, replay: bytes, to: nil) }
-        guard let upgrade = SwitchingProtocols.upgradeToken(head) else { return handOver(context, replay: bytes, to: .http) }
-        let progress = handshake.begin(head, remote: context.channel.remoteAddress, local: context.channel.localAddress)
-        guard let (accepted, key) = SwitchingProtocols.onLoop(progress, head) else {
-            return handOver(context, replay: bytes, to: .handshake(progress))
+        switch loop.decide(head, on: context.channel) {
+        case .handOver(let read):
+            handOver(context, replay: bytes, to: read)
+        case .answer(let accepted, let upgrade, let key):
+            // What came after the head: the client's first frames, if they came with the handshake.
+            switchToWebSocket(context, accepted, upgrade: upgrade, key: key, frames: bytes.getSlice(at: bytes.readerIndex + length, length: bytes.readableBytes - length))
         }
+    }
 
-        context.writeAndFlush(
-            wrapOutboundOut(SwitchingProtocols.response(accepted, upgrade: upgrade, key: key, allocator: context.channel.allocator)), promise: nil)
+    private func switchToWebSocket(
+        _ context: ChannelHandlerContext, _ accepted: Handshake.Accepted, upgrade: String, key: String, frames: ByteBuffer?
+    ) {
         do {
-            let session = try sessions.attach(context.channel, accepted: accepted)
-            bytes.moveReaderIndex(forwardBy: length)
-            // The client's first frames, if they came with the handshake.
-            if bytes.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(bytes)) }
+            let session = try loop.answer(context, accepted, upgrade: upgrade, key: key)
+            if let frames, frames.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(frames)) }
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-            negotiated.succeed(session)
+            loop.negotiated.succeed(session)
         } catch {
-            negotiated.fail(error)
+            loop.negotiated.fail(error)
             context.close(promise: nil)
         }
     }
@@ -68,7 +61,7 @@ final class FirstRequest: ChannelInboundHandler, RemovableChannelHandler {
         let pipeline = context.pipeline.syncOperations
         do {
             if let read {
-                negotiated.completeWith(try standard(context.channel, read))
+                try loop.handOver(context.channel, read)
             } else {
                 try decode(context.channel)
             }
@@ -78,7 +71,7 @@ final class FirstRequest: ChannelInboundHandler, RemovableChannelHandler {
                 pipeline.fireChannelReadComplete()
             }
         } catch {
-            negotiated.fail(error)
+            loop.negotiated.fail(error)
             context.close(promise: nil)
         }
     }
@@ -94,7 +87,7 @@ final class FirstRequest: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if !done {
             done = true
-            negotiated.fail(ChannelError.eof)
+            loop.negotiated.fail(ChannelError.eof)
         }
         context.fireChannelInactive()
     }

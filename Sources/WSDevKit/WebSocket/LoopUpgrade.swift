@@ -15,9 +15,6 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = ByteBuffer
 
-    /// Installs the standard pipeline at the end of the channel's, told what was read.
-    typealias Fallback = (any Channel, FirstRead) throws -> EventLoopFuture<UpgradeChannel.Negotiated>
-
     private enum State {
         case reading
         /// Accepted at the head; switches at the request's end.
@@ -30,24 +27,15 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
 
     private let tap: RequestTap
     private let decoder: ByteToMessageHandler<HTTPRequestDecoder>
-    private let handshake: Handshake
-    private let sessions: SessionRunner
-    private let negotiated: EventLoopPromise<UpgradeChannel.Negotiated>
-    private let fallback: Fallback
+    private let loop: LoopHandshake
     private var state = State.reading
     /// The client half-closed before the standard pipeline took over; it is told once it has.
     private var inputClosed = false
 
-    init(
-        tap: RequestTap, decoder: ByteToMessageHandler<HTTPRequestDecoder>, handshake: Handshake, sessions: SessionRunner,
-        negotiated: EventLoopPromise<UpgradeChannel.Negotiated>, fallback: @escaping Fallback
-    ) {
+    init(tap: RequestTap, decoder: ByteToMessageHandler<HTTPRequestDecoder>, _ loop: LoopHandshake) {
         self.tap = tap
         self.decoder = decoder
-        self.handshake = handshake
-        self.sessions = sessions
-        self.negotiated = negotiated
-        self.fallback = fallback
+        self.loop = loop
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -66,29 +54,27 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func read(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        guard let upgrade = SwitchingProtocols.upgradeToken(head) else { return handOver(context, .http) }
-        let progress = handshake.begin(head, remote: context.channel.remoteAddress, local: context.channel.localAddress)
-        guard let (accepted, key) = SwitchingProtocols.onLoop(progress, head) else { return handOver(context, .handshake(progress)) }
-        state = .accepting(accepted, upgrade: upgrade, key: key)
+        switch loop.decide(head, on: context.channel) {
+        case .handOver(let read): handOver(context, read)
+        case .answer(let accepted, let upgrade, let key): state = .accepting(accepted, upgrade: upgrade, key: key)
+        }
     }
 
     private func switchToWebSocket(_ context: ChannelHandlerContext, _ accepted: Handshake.Accepted, upgrade: String, key: String) {
         state = .switched
-        context.writeAndFlush(
-            wrapOutboundOut(SwitchingProtocols.response(accepted, upgrade: upgrade, key: key, allocator: context.channel.allocator)), promise: nil)
         do {
+            let session = try loop.answer(context, accepted, upgrade: upgrade, key: key)
             let pipeline = context.pipeline.syncOperations
             pipeline.removeHandler(tap, promise: nil)
-            let session = try sessions.attach(context.channel, accepted: accepted)
             // The decoder hands what it has not decoded (the client's first frames) on to us, as
             // reads without the end of a read batch, which is when `LoopSession` flushes.
             pipeline.removeHandler(decoder).assumeIsolated().whenComplete { _ in
                 context.fireChannelReadComplete()
                 context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
             }
-            negotiated.succeed(session)
+            loop.negotiated.succeed(session)
         } catch {
-            negotiated.fail(error)
+            loop.negotiated.fail(error)
             context.close(promise: nil)
         }
     }
@@ -98,20 +84,20 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
         state = .handedOver
         let channel = context.channel
         context.pipeline.syncOperations.removeHandler(decoder).assumeIsolated().whenComplete { [self] _ in
-            guard channel.isActive else { return negotiated.fail(ChannelError.ioOnClosedChannel) }
+            guard channel.isActive else { return loop.negotiated.fail(ChannelError.ioOnClosedChannel) }
             do {
                 let pipeline = channel.pipeline.syncOperations
                 let replay = tap.received
                 pipeline.removeHandler(tap, promise: nil)
                 pipeline.removeHandler(context: context, promise: nil)
-                negotiated.completeWith(try fallback(channel, read))
+                try loop.handOver(channel, read)
                 if let replay {
                     pipeline.fireChannelRead(NIOAny(replay))
                     pipeline.fireChannelReadComplete()
                 }
                 if inputClosed { pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
             } catch {
-                negotiated.fail(error)
+                loop.negotiated.fail(error)
                 channel.close(promise: nil)
             }
         }
@@ -153,7 +139,7 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
         switch state {
         case .reading, .accepting:
             state = .handedOver
-            negotiated.fail(ChannelError.eof)
+            loop.negotiated.fail(ChannelError.eof)
         case .handedOver, .switched:
             break
         }

@@ -45,16 +45,14 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
                 return Value(negotiated: try standardPipeline(channel: channel, read: .undecided, logger: logger), channel: channel)
             }
             let negotiated = channel.eventLoop.makePromise(of: Negotiated.self)
-            let standard: LoopUpgrade.Fallback = { channel, read in
+            let loop = LoopHandshake(handshake: handshake, sessions: sessions, negotiated: negotiated) { channel, read in
                 try standardPipeline(channel: channel, read: read, logger: logger)
             }
-            let first = FirstRequest(handshake: handshake, sessions: sessions, negotiated: negotiated, decode: { channel in
+            let first = FirstRequest(loop) { channel in
                 let tap = RequestTap()
                 let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
-                let upgrade = LoopUpgrade(
-                    tap: tap, decoder: decoder, handshake: handshake, sessions: sessions, negotiated: negotiated, fallback: standard)
-                try channel.pipeline.syncOperations.addHandlers(tap, decoder, upgrade)
-            }, standard: standard)
+                try channel.pipeline.syncOperations.addHandlers(tap, decoder, LoopUpgrade(tap: tap, decoder: decoder, loop))
+            }
             try channel.pipeline.syncOperations.addHandler(first)
             return Value(negotiated: negotiated.futureResult, channel: channel)
         }
