@@ -1,22 +1,18 @@
 import NIOHTTP1
 
-/// Case-insensitive comparison of header names and tokens with a lower-case literal, on bytes:
+/// Case-insensitive comparison of header names, tokens and hosts, on bytes:
 /// `lowercased()` allocated a string for every name and value the handshake looked at, which
 /// short WebSockets paid for on every connection.
 enum ASCIICase {
-    /// Whether `bytes`, read case-insensitively, are `lower` (a lower-case literal).
+    /// Whether `a` and `b` are the same bytes, ASCII letters in either case.
+    static func equals(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
+        // An upper-case letter is its lower case less 0x20; setting 0x20 matches only letters.
+        a.count == b.count && a.elementsEqual(b) { x, y in x == y || (x | 0x20 == y | 0x20 && (0x61...0x7A).contains(x | 0x20)) }
+    }
+
+    /// Whether `bytes`, read case-insensitively, are `lower`.
     static func equals(_ bytes: some Collection<UInt8>, _ lower: StaticString) -> Bool {
-        guard bytes.count == lower.utf8CodeUnitCount else { return false }
-        var at = lower.utf8Start
-        for byte in bytes {
-            let expected = at.pointee
-            // A letter matches either case (an upper-case letter is its lower case less 0x20);
-            // anything else only itself.
-            let matches = (0x61...0x7A).contains(expected) ? byte | 0x20 == expected : byte == expected
-            guard matches else { return false }
-            at += 1
-        }
-        return true
+        equals(bytes, UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount))
     }
 
     /// Whether `text` is `lower`, ignoring case.

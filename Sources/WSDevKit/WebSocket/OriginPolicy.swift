@@ -47,13 +47,9 @@ public struct OriginPolicy: Sendable {
         while let last = text.last, last == 0x20 || last == 0x09 || last == UInt8(ascii: "/") { text = text.dropLast() }
         for scheme: StaticString in ["http://", "https://"] where text.count == scheme.utf8CodeUnitCount + host.utf8.count {
             let split = text.index(text.startIndex, offsetBy: scheme.utf8CodeUnitCount)
-            if ASCIICase.equals(text[..<split], scheme), equalsIgnoringCase(text[split...], host.utf8) { return true }
+            if ASCIICase.equals(text[..<split], scheme), ASCIICase.equals(text[split...], host.utf8) { return true }
         }
         return false
-    }
-
-    private static func equalsIgnoringCase(_ a: Substring.UTF8View, _ b: String.UTF8View) -> Bool {
-        a.elementsEqual(b) { x, y in x == y || (x | 0x20 == y | 0x20 && (0x61...0x7A).contains(x | 0x20)) }
     }
 
     static func normalise(_ origin: String) -> String {

@@ -9,19 +9,24 @@ enum SwitchingProtocols {
     /// test allocated an array and a lower-cased copy of every token on every connection.
     static func upgradeToken(_ head: HTTPRequestHead) -> String? {
         for (name, value) in head.headers where ASCIICase.equals(name, "upgrade") {
-            let utf8 = value.utf8
-            var start = utf8.startIndex
-            while true {
-                let end = utf8[start...].firstIndex(of: UInt8(ascii: ",")) ?? utf8.endIndex
-                var token = utf8[start..<end]
-                while let first = token.first, isWhitespace(first) { token = token.dropFirst() }
-                while let last = token.last, isWhitespace(last) { token = token.dropLast() }
-                if ASCIICase.equals(token, "websocket") { return String(Substring(token)) }
-                guard end < utf8.endIndex else { break }
-                start = utf8.index(after: end)
-            }
+            if let token = webSocketToken(in: value) { return String(token) }
         }
         return nil
+    }
+
+    /// The "websocket" token of one `Upgrade` field's value, as written.
+    static func webSocketToken(in value: String) -> Substring? {
+        let utf8 = value.utf8
+        var start = utf8.startIndex
+        while true {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: ",")) ?? utf8.endIndex
+            var token = utf8[start..<end]
+            while let first = token.first, isWhitespace(first) { token = token.dropFirst() }
+            while let last = token.last, isWhitespace(last) { token = token.dropLast() }
+            if ASCIICase.equals(token, "websocket") { return Substring(token) }
+            guard end < utf8.endIndex else { return nil }
+            start = utf8.index(after: end)
+        }
     }
 
     /// NIO's `isASCIIWhitespace`, which its header tokens are trimmed of.

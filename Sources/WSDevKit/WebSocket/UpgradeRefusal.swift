@@ -50,10 +50,9 @@ public struct UpgradeRefusal: Error, Sendable, Equatable {
         return headers
     }
 
-    /// Whether `headers` ask to switch to WebSocket (`Upgrade: websocket`, in any case, in a list).
+    /// Whether `headers` ask to switch to WebSocket (`Upgrade: websocket`, in any case, in a list),
+    /// by the same test as a first request's (`SwitchingProtocols.upgradeToken`).
     static func asksForWebSocket(_ headers: HTTPFields) -> Bool {
-        headers[values: .upgrade].contains { value in
-            value.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "websocket" }
-        }
+        headers[values: .upgrade].contains { SwitchingProtocols.webSocketToken(in: $0) != nil }
     }
 }
