@@ -24,7 +24,7 @@ enum UpgradeCheck {
                     return "expected 101 Switching Protocols, got \"\(String(decoding: line, as: UTF8.self))\""
                 }
             } else if let value = value(of: "upgrade", in: line) {
-                upgrade = equalsIgnoringCase(value, "websocket")
+                upgrade = ASCIICase.equals(value, "websocket")
             } else if let value = value(of: "connection", in: line) {
                 connection = containsIgnoringCase(value, "upgrade")
             } else if let value = value(of: "sec-websocket-accept", in: line) {
@@ -44,7 +44,7 @@ enum UpgradeCheck {
     private static func value(of name: StaticString, in line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
         let count = name.utf8CodeUnitCount
         guard line.count > count, line[count] == UInt8(ascii: ":"),
-              equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: line[0..<count]), name) else { return nil }
+              ASCIICase.equals(UnsafeRawBufferPointer(rebasing: line[0..<count]), name) else { return nil }
         var from = count + 1, to = line.count
         while from < to && (line[from] == 32 || line[from] == 9) { from += 1 }
         while to > from && (line[to - 1] == 32 || line[to - 1] == 9) { to -= 1 }
@@ -53,13 +53,6 @@ enum UpgradeCheck {
 
     private static func starts(_ bytes: UnsafeRawBufferPointer, with prefix: StaticString) -> Bool {
         prefix.withUTF8Buffer { prefix in bytes.count >= prefix.count && zip(bytes, prefix).allSatisfy { $0 == $1 } }
-    }
-
-    /// `expected` is lowercase.
-    private static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ expected: StaticString) -> Bool {
-        expected.withUTF8Buffer { expected in
-            bytes.count == expected.count && zip(bytes, expected).allSatisfy { lower($0) == $1 }
-        }
     }
 
     /// For `Connection: keep-alive, Upgrade`.

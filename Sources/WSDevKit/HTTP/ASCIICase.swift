@@ -1,5 +1,3 @@
-import NIOHTTP1
-
 /// Case-insensitive comparison of header names, tokens and hosts, on bytes:
 /// `lowercased()` allocated a string for every name and value the handshake looked at, which
 /// short WebSockets paid for on every connection.
@@ -18,21 +16,5 @@ enum ASCIICase {
     /// Whether `text` is `lower`, ignoring case.
     static func equals(_ text: some StringProtocol, _ lower: StaticString) -> Bool {
         equals(text.utf8, lower)
-    }
-}
-
-extension HTTPHeaders {
-    /// The value of a field that must appear once: `.one` only when it does.
-    enum Single {
-        case none, one(String), many
-    }
-
-    func single(_ lowerName: StaticString) -> Single {
-        var found = Single.none
-        for (name, value) in self where ASCIICase.equals(name, lowerName) {
-            guard case .none = found else { return .many }
-            found = .one(value)
-        }
-        return found
     }
 }
