@@ -25,6 +25,12 @@ struct Listener: Sendable {
     static func bind(host: String, port: Int, on loop: any EventLoop, childChannel: UpgradeChannel, logger: Logger) async throws -> Listener {
         let quiescing = ServerQuiescingHelper(group: loop)
         let (connections, arrivals) = AsyncStream<UpgradeChannel.Negotiated>.makeStream()
+        // Failures need no task: whatever failed has closed its connection and said why.
+        let arrival = Arrival { result in
+            guard case .success(let negotiated) = result else { return }
+            if case .onLoop = negotiated { return }
+            arrivals.yield(negotiated)
+        }
         let channel = try await ServerBootstrap(group: loop)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -35,11 +41,13 @@ struct Listener: Sendable {
                 }
             }
             .childChannelInitializer { channel in
-                childChannel.setup(channel: channel, logger: logger).map { value in
-                    value.negotiated.whenSuccess { negotiated in
-                        if case .onLoop = negotiated { return }
-                        arrivals.yield(negotiated)
-                    }
+                // Synchronously, and answered with the loop's cached succeeded future: a future
+                // made and mapped here cost every connection two more.
+                do {
+                    try childChannel.install(channel: channel, logger: logger, arrival: arrival)
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
                 }
             }
             .bind(host: host, port: port).get()

@@ -47,9 +47,9 @@ final class FirstRequest: ChannelInboundHandler, RemovableChannelHandler {
             let session = try loop.answer(context, accepted, upgrade: upgrade, key: key)
             if let frames, frames.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(frames)) }
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-            loop.negotiated.succeed(session)
+            loop.arrival.succeed(session)
         } catch {
-            loop.negotiated.fail(error)
+            loop.arrival.fail(error)
             context.close(promise: nil)
         }
     }
@@ -71,7 +71,7 @@ final class FirstRequest: ChannelInboundHandler, RemovableChannelHandler {
                 pipeline.fireChannelReadComplete()
             }
         } catch {
-            loop.negotiated.fail(error)
+            loop.arrival.fail(error)
             context.close(promise: nil)
         }
     }
@@ -87,7 +87,7 @@ final class FirstRequest: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         if !done {
             done = true
-            loop.negotiated.fail(ChannelError.eof)
+            loop.arrival.fail(ChannelError.eof)
         }
         context.fireChannelInactive()
     }

@@ -17,7 +17,7 @@ struct LoopHandshake {
 
     let handshake: Handshake
     let sessions: SessionRunner
-    let negotiated: EventLoopPromise<UpgradeChannel.Negotiated>
+    let arrival: Arrival
     let fallback: Fallback
 
     func decide(_ head: HTTPRequestHead, on channel: any Channel) -> Decision {
@@ -36,6 +36,6 @@ struct LoopHandshake {
 
     /// The standard pipeline, told what was read; fails the connection if it cannot be built.
     func handOver(_ channel: any Channel, _ read: FirstRead) throws {
-        negotiated.completeWith(try fallback(channel, read))
+        arrival.completeWith(try fallback(channel, read))
     }
 }

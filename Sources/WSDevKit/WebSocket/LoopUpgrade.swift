@@ -72,9 +72,9 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
                 context.fireChannelReadComplete()
                 context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
             }
-            loop.negotiated.succeed(session)
+            loop.arrival.succeed(session)
         } catch {
-            loop.negotiated.fail(error)
+            loop.arrival.fail(error)
             context.close(promise: nil)
         }
     }
@@ -84,7 +84,7 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
         state = .handedOver
         let channel = context.channel
         context.pipeline.syncOperations.removeHandler(decoder).assumeIsolated().whenComplete { [self] _ in
-            guard channel.isActive else { return loop.negotiated.fail(ChannelError.ioOnClosedChannel) }
+            guard channel.isActive else { return loop.arrival.fail(ChannelError.ioOnClosedChannel) }
             do {
                 let pipeline = channel.pipeline.syncOperations
                 let replay = tap.received
@@ -97,7 +97,7 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
                 }
                 if inputClosed { pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
             } catch {
-                loop.negotiated.fail(error)
+                loop.arrival.fail(error)
                 channel.close(promise: nil)
             }
         }
@@ -139,7 +139,7 @@ final class LoopUpgrade: ChannelInboundHandler, RemovableChannelHandler {
         switch state {
         case .reading, .accepting:
             state = .handedOver
-            loop.negotiated.fail(ChannelError.eof)
+            loop.arrival.fail(ChannelError.eof)
         case .handedOver, .switched:
             break
         }

@@ -36,26 +36,33 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     /// and benchmarks can compare both paths.
     var loopUpgrade = ProcessInfo.processInfo.environment["WSDEV_NO_LOOP_UPGRADE"] == nil
 
+    /// `ServerChildChannel`'s set-up (HTTPChannelHandler requires the protocol); `Listener` calls
+    /// `install` itself, with one `Arrival` for all its connections.
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
-            // Set here rather than as a bootstrap child option, which NIO applies through a chain of
-            // futures per connection.
-            try channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
-            guard loopUpgrade else {
-                return Value(negotiated: try standardPipeline(channel: channel, read: .undecided, logger: logger), channel: channel)
-            }
             let negotiated = channel.eventLoop.makePromise(of: Negotiated.self)
-            let loop = LoopHandshake(handshake: handshake, sessions: sessions, negotiated: negotiated) { channel, read in
-                try standardPipeline(channel: channel, read: read, logger: logger)
-            }
-            let first = FirstRequest(loop) { channel in
-                let tap = RequestTap()
-                let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
-                try channel.pipeline.syncOperations.addHandlers(tap, decoder, LoopUpgrade(tap: tap, decoder: decoder, loop))
-            }
-            try channel.pipeline.syncOperations.addHandler(first)
+            try install(channel: channel, logger: logger, arrival: Arrival { negotiated.completeWith($0) })
             return Value(negotiated: negotiated.futureResult, channel: channel)
         }
+    }
+
+    /// Builds a new connection's pipeline; `arrival` learns what the connection turned out to be.
+    func install(channel: any Channel, logger: Logger, arrival: Arrival) throws {
+        // Set here rather than as a bootstrap child option, which NIO applies through a chain of
+        // futures per connection.
+        try channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
+        guard loopUpgrade else {
+            return arrival.completeWith(try standardPipeline(channel: channel, read: .undecided, logger: logger))
+        }
+        let loop = LoopHandshake(handshake: handshake, sessions: sessions, arrival: arrival) { channel, read in
+            try standardPipeline(channel: channel, read: read, logger: logger)
+        }
+        let first = FirstRequest(loop) { channel in
+            let tap = RequestTap()
+            let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
+            try channel.pipeline.syncOperations.addHandlers(tap, decoder, LoopUpgrade(tap: tap, decoder: decoder, loop))
+        }
+        try channel.pipeline.syncOperations.addHandler(first)
     }
 
     /// NIO's upgradable HTTP/1 pipeline, with Hummingbird behind it for requests that stay HTTP;
