@@ -71,11 +71,15 @@ enum RawSocket {
         return .failure(error)
     }
 
-    /// An errno value that prints as its meaning.
+    /// An errno value that prints as its meaning. A broken pipe or a reset means the server
+    /// closed the connection, which may happen before its close frame is read; it says so.
     struct Errno: Error, CustomStringConvertible {
         let code: Int32
         static var current: Errno { Errno(code: errno) }
-        var description: String { String(cString: strerror(code)) }
+        var description: String {
+            let meaning = String(cString: strerror(code))
+            return code == EPIPE || code == ECONNRESET ? "server closed the connection (\(meaning))" : meaning
+        }
     }
 }
 #endif

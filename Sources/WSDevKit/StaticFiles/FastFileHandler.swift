@@ -111,8 +111,7 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
         for name in Self.slowHeaders where head.headers.contains(name: name) { return nil }
         // The slow path waits while the client does not read; answering here would pile answers up.
         guard context.channel.isWritable else { return nil }
-        let uri = head.uri
-        let path = uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { uri[..<$0] } ?? uri[...]
+        let path = RequestTarget.split(head.uri).path
         // A handler file may have made this path an endpoint since the file was served.
         guard shared.endpoints.endpoint(at: path) == nil else { return nil }
         return shared.files.current(path)

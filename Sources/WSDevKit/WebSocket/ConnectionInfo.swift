@@ -26,9 +26,9 @@ public struct ConnectionInfo: Sendable {
 
     init(id: Int, head: HTTPRequestHead, remote: SocketAddress?, local: SocketAddress?, offered: [String], subprotocol: String? = nil) {
         self.id = id
-        let mark = head.uri.firstIndex(of: "?")
-        self.path = String(head.uri[..<(mark ?? head.uri.endIndex)])
-        self.query = mark.map { String(head.uri[head.uri.index(after: $0)...]) } ?? ""
+        let (path, query) = RequestTarget.split(head.uri)
+        self.path = String(path)
+        self.query = query.map(String.init) ?? ""
         self.rawHeaders = head.headers
         self.remote = remote
         self.remotePort = remote?.port ?? 0

@@ -99,7 +99,7 @@ final class Handshake: Sendable {
         guard head.method == .GET else {
             return .failure(.badRequest("WebSocket handshakes must use GET, not \(head.method.rawValue)."))
         }
-        let path = String(head.uri.prefix { $0 != "?" })
+        let path = String(RequestTarget.split(head.uri).path)
         guard let endpoint = endpoints.endpoint(at: path) else {
             return .failure(.notFound(path: path, known: endpoints.listing.map(\.path)))
         }

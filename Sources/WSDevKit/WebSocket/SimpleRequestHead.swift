@@ -30,14 +30,17 @@ enum SimpleRequestHead {
             while at < bytes.count, bytes[at] > 0x20, bytes[at] < 0x7F { at += 1 }
             let uri = string(target..<at)
             guard expect(" HTTP/1.1\r\n") else { return nil }
-            var headers = HTTPHeaders()
+            // Collected first and handed over whole: `HTTPHeaders.add` checks each name again
+            // (these are tokens already) and grows its storage field by field.
+            var fields: [(String, String)] = []
+            fields.reserveCapacity(8)
             while true {
                 guard at < min(bytes.count, SimpleRequestHead.maxLength) else { return nil }
                 if expect("\r\n") { break }
-                guard let (name, value) = field() else { return nil }
-                headers.add(name: name, value: value)
+                guard let field = field() else { return nil }
+                fields.append(field)
             }
-            return (HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: headers), at)
+            return (HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: HTTPHeaders(fields)), at)
         }
 
         /// `name: value\r\n`; nil for a field that would give the request a body.
