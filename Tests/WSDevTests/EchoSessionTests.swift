@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
 
-/// `/echo` without extensions is served on the event loop (`LoopSession`): the close handshake's
-/// rules and backpressure, which that path implements itself.
+/// `/echo` on the engine every endpoint uses (`WebSocketSession`): the close handshake's rules
+/// and backpressure.
 final class EchoSessionTests: ServerTestCase {
     /// The reply to a client's close frame, and whether the server then ended the TCP connection.
     private func closeReply(to payload: [UInt8]) throws -> (code: Int?, hungUp: Bool) {
@@ -15,7 +15,7 @@ final class EchoSessionTests: ServerTestCase {
 
     func testCloseFramesAreCheckedBeforeTheyAreAnswered() throws {
         XCTAssertEqual(try closeReply(to: []).code, 1000, "an empty close is answered normally")
-        XCTAssertEqual(try closeReply(to: [0x0F, 0xA0] + Array("bye".utf8)).code, 1000, "4000 is a private code a peer may send")
+        XCTAssertEqual(try closeReply(to: [0x0F, 0xA0] + Array("bye".utf8)).code, 4000, "4000 is a private code a peer may send; it is echoed (RFC 6455 §5.5.1)")
         XCTAssertEqual(try closeReply(to: [0x03]).code, 1002, "a one-byte close payload is malformed")
         XCTAssertEqual(try closeReply(to: [0x03, 0xED]).code, 1002, "1005 must never be sent in a close frame")
         XCTAssertEqual(try closeReply(to: [0x03, 0xE8, 0xFF, 0xFE]).code, 1007, "the reason must be UTF-8")

@@ -1,7 +1,4 @@
-import Foundation
-import NIOCore
 import Synchronization
-import WSCore
 
 /// `/chat`: every message from one client goes to every client on the same path.
 ///
@@ -18,49 +15,57 @@ public final class ChatEndpoint: WebSocketEndpoint {
         .acceptFirstOffered(by: request)
     }
 
-    public func serve(_ connection: WebSocketConnection) async throws {
-        let id = connection.info.id
-        let (mailbox, post) = AsyncStream<WebSocketOutboundWriter.OutboundFrame>.makeStream(bufferingPolicy: .bufferingNewest(1024))
-        let count = room.join(id, post)
+    public func open(_ socket: WebSocket) -> any WebSocketDelegate {
+        let id = socket.info.id
+        let count = room.join(socket)
         room.broadcast(.text(Self.notice("join", id: id, clients: count)))
-        defer {
-            let remaining = room.leave(id)
-            room.broadcast(.text(Self.notice("leave", id: id, clients: remaining)))
-        }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await frame in mailbox { try await connection.outbound.write(frame) }
-            }
-            for try await message in connection.messages {
-                switch message {
-                case .text(let text): room.broadcast(.text(text))
-                case .binary(let data): room.broadcast(.binary(data))
-                }
-            }
-            post.finish()
-            group.cancelAll()
-        }
+        return Member(room: room, id: id)
     }
 
     static func notice(_ event: String, id: Int, clients: Int) -> String {
         #"{"wsdev":"\#(event)","id":\#(id),"clients":\#(clients)}"#
     }
+
+    private final class Member: WebSocketDelegate {
+        let room: ChatRoom
+        let id: Int
+
+        init(room: ChatRoom, id: Int) {
+            self.room = room
+            self.id = id
+        }
+
+        func received(_ message: WebSocketMessage) {
+            room.broadcast(message)
+        }
+
+        func closed() {
+            let remaining = room.leave(id)
+            room.broadcast(.text(ChatEndpoint.notice("leave", id: id, clients: remaining)))
+        }
+    }
 }
 
-/// Members of one chat path; each has a bounded mailbox, so a slow reader drops old messages
-/// instead of growing the server's memory.
+/// Members of one chat path. A member that does not read what it is sent misses messages while
+/// its socket is full, rather than growing the server's memory for everyone else's chatter.
 final class ChatRoom: Sendable {
-    private let members = Mutex<[Int: AsyncStream<WebSocketOutboundWriter.OutboundFrame>.Continuation]>([:])
+    private let members = Mutex<[Int: WebSocket]>([:])
 
-    func join(_ id: Int, _ mailbox: AsyncStream<WebSocketOutboundWriter.OutboundFrame>.Continuation) -> Int {
-        members.withLock { $0[id] = mailbox; return $0.count }
+    func join(_ socket: WebSocket) -> Int {
+        members.withLock { $0[socket.info.id] = socket; return $0.count }
     }
 
     func leave(_ id: Int) -> Int {
         members.withLock { $0[id] = nil; return $0.count }
     }
 
-    func broadcast(_ frame: WebSocketOutboundWriter.OutboundFrame) {
-        for mailbox in members.withLock({ Array($0.values) }) { mailbox.yield(frame) }
+    func broadcast(_ message: WebSocketMessage) {
+        for socket in members.withLock({ Array($0.values) }) {
+            if socket.eventLoop.inEventLoop {
+                if socket.isWritable { socket.send(message) }
+            } else {
+                socket.eventLoop.execute { if socket.isWritable { socket.send(message) } }
+            }
+        }
     }
 }

@@ -1,7 +1,10 @@
 import Logging
-import WSCore
 
 /// Something that answers WebSocket connections on a path: a built-in or a handler file.
+///
+/// An endpoint decides the handshake (`immediateAdmission`, else `admit`) and then, for each
+/// accepted connection, gives the delegate that receives its messages. It never knows how the
+/// frames are read or written: one engine (`WebSocketSession`) carries every endpoint.
 public protocol WebSocketEndpoint: Sendable {
     /// Shown in the banner next to the URL, e.g. "built-in echo" or "handlers/count.sh".
     var summary: String { get }
@@ -11,12 +14,13 @@ public protocol WebSocketEndpoint: Sendable {
     /// The answer to a handshake when it needs no waiting (no process to ask, no file to check),
     /// so the 101 goes out without starting a task; nil means "ask `admit`".
     func immediateAdmission(_ request: ConnectionInfo) -> Admission?
-    func serve(_ connection: WebSocketConnection) async throws
+    /// The 101 is out: the delegate for this connection. Called on the connection's event loop.
+    func open(_ socket: WebSocket) -> any WebSocketDelegate
 }
 
 extension WebSocketEndpoint {
     public func admit(_ request: ConnectionInfo) async -> Admission {
-        .acceptFirstOffered(by: request)
+        immediateAdmission(request) ?? .acceptFirstOffered(by: request)
     }
 
     public func immediateAdmission(_ request: ConnectionInfo) -> Admission? { nil }
@@ -24,7 +28,7 @@ extension WebSocketEndpoint {
 
 /// An endpoint's answer to a handshake.
 public enum Admission: Sendable {
-    case accept(subprotocol: String?)
+    case accept(subprotocol: String?, headers: [(String, String)] = [], deflate: Bool = true)
     case refuse(UpgradeRefusal)
 
     /// What built-ins answer: yes, with the first subprotocol the client offered, if any.
@@ -40,17 +44,4 @@ public enum Admission: Sendable {
             "\(path) supports the subprotocols \(supported.joined(separator: ", ")), but the client offered \(offered.joined(separator: ", ")). "
                 + "Change the protocols passed to new WebSocket(url, protocols), or the endpoint's list."))
     }
-}
-
-/// One open connection as an endpoint sees it.
-public struct WebSocketConnection: Sendable {
-    public let inbound: WebSocketInboundStream
-    public let outbound: WebSocketOutboundWriter
-    public let info: ConnectionInfo
-    public let logger: Logger
-    /// Largest message this server accepts; bigger ones close the connection with 1009.
-    public let maxMessageBytes: Int
-
-    /// Whole messages, reassembled from fragments and decompressed.
-    public var messages: WebSocketInboundMessageStream { inbound.messages(maxSize: maxMessageBytes) }
 }

@@ -15,16 +15,20 @@ final class HandlerDirectory: Sendable {
     /// The folder as the user named it, for messages ("handlers/count.sh").
     let displayRoot: String
     private let table: EndpointTable
+    private let processes: ProcessTable
+    private let maxMessageBytes: Int
     private let log: Logger
     private let entries = Mutex<[String: Entry]>([:])
 
-    init(path: String, table: EndpointTable, log: Logger) throws(StartupError) {
+    init(path: String, table: EndpointTable, processes: ProcessTable, maxMessageBytes: Int, log: Logger) throws(StartupError) {
         var info = stat()
         guard stat(path, &info) == 0 else { throw .handlersMissing(path) }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw .handlersNotDirectory(path) }
         self.root = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         self.displayRoot = path.hasSuffix("/") ? String(path.dropLast()) : path
         self.table = table
+        self.processes = processes
+        self.maxMessageBytes = maxMessageBytes
         self.log = log
         rescan(initial: true)
     }
@@ -86,9 +90,12 @@ final class HandlerDirectory: Sendable {
             if !directives.unknown.isEmpty {
                 log.warning("handler \(name): ignoring unknown wsdev: settings \(directives.unknown.joined(separator: " ")) (known: broadcast, messages=lines|json, protocols=a,b)")
             }
-            let process = HandlerProcess(file: file.path)
-            let group = directives.broadcast ? BroadcastGroup(process: process, directives: directives, scriptName: scriptName) : nil
-            return ScriptHandler(process: process, directives: directives, displayName: name, scriptName: scriptName, broadcast: group)
+            let group = directives.broadcast
+                ? BroadcastGroup(file: file.path, directives: directives, scriptName: scriptName, processes: processes, maxMessageBytes: maxMessageBytes, log: log)
+                : nil
+            return ScriptEndpoint(
+                file: file.path, directives: directives, displayName: name, scriptName: scriptName, broadcast: group,
+                processes: processes, maxMessageBytes: maxMessageBytes, log: log)
         }
     }
 

@@ -14,7 +14,7 @@ struct ReloadEndpoint: WebSocketEndpoint {
 
     var summary: String { "live reload (wsdev's own channel)" }
 
-    func admit(_ request: ConnectionInfo) async -> Admission {
+    func immediateAdmission(_ request: ConnectionInfo) -> Admission? {
         guard let presented = Self.parameter("token", in: request.query), !presented.isEmpty else {
             return .refuse(UpgradeRefusal(
                 status: .forbidden,
@@ -29,24 +29,33 @@ struct ReloadEndpoint: WebSocketEndpoint {
         return .accept(subprotocol: ReloadScript.subprotocol)
     }
 
-    func serve(_ connection: WebSocketConnection) async throws {
-        let info = connection.info
+    func open(_ socket: WebSocket) -> any WebSocketDelegate {
+        let info = socket.info
         let page = Self.parameter("path", in: info.query) ?? "/"
         guard Self.parameter("token", in: info.query) == token else {
             log.info("live reload: a page at \(page) was served by an earlier wsdev run; telling it to reload")
-            try await connection.outbound.close(.policyViolation, reason: ReloadScript.staleReason)
-            return
+            socket.close(code: CloseCode.policyViolation, reason: ReloadScript.staleReason)
+            return Listening(hub: nil, id: info.id)
         }
-        let mailbox = hub.join(info.id, source: PageSource(urlPath: page, root: root))
-        defer { hub.leave(info.id) }
+        hub.join(socket, source: PageSource(urlPath: page, root: root))
         log.debug("live reload: \(page) is listening (\(hub.count) open)")
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await text in mailbox { try await connection.outbound.write(.text(text)) }
-            }
-            // The page never sends anything; this ends when it goes away.
-            for try await _ in connection.messages {}
-            group.cancelAll()
+        return Listening(hub: hub, id: info.id)
+    }
+
+    /// A page on the channel; it never sends anything, and leaves when it goes away.
+    private final class Listening: WebSocketDelegate {
+        let hub: ReloadHub?
+        let id: Int
+
+        init(hub: ReloadHub?, id: Int) {
+            self.hub = hub
+            self.id = id
+        }
+
+        func received(_ message: WebSocketMessage) {}
+
+        func closed() {
+            hub?.leave(id)
         }
     }
 

@@ -4,7 +4,7 @@ import Synchronization
 final class ReloadHub: Sendable {
     private struct Page {
         let source: PageSource
-        let mailbox: AsyncStream<String>.Continuation
+        let socket: WebSocket
     }
 
     /// What one batch of changes did; its description is the log line.
@@ -28,15 +28,13 @@ final class ReloadHub: Sendable {
 
     private let pages = Mutex<[Int: Page]>([:])
 
-    /// Registers a page; what it should be told arrives on the returned stream.
-    func join(_ id: Int, source: PageSource) -> AsyncStream<String> {
-        let (mailbox, post) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(8))
-        pages.withLock { $0[id] = Page(source: source, mailbox: post) }
-        return mailbox
+    /// Registers a page; it is told of the changes that concern it until it leaves.
+    func join(_ socket: WebSocket, source: PageSource) {
+        pages.withLock { $0[socket.info.id] = Page(source: source, socket: socket) }
     }
 
     func leave(_ id: Int) {
-        pages.withLock { $0.removeValue(forKey: id) }?.mailbox.finish()
+        _ = pages.withLock { $0.removeValue(forKey: id) }
     }
 
     var count: Int { pages.withLock { $0.count } }
@@ -47,10 +45,10 @@ final class ReloadHub: Sendable {
             for page in pages.values {
                 switch page.source.reaction(to: changes) {
                 case .reload:
-                    page.mailbox.yield(ReloadScript.reload)
+                    page.socket.send(.text(ReloadScript.reload))
                     reloaded += 1
                 case .restyle:
-                    page.mailbox.yield(ReloadScript.restyle)
+                    page.socket.send(.text(ReloadScript.restyle))
                     restyled += 1
                 case .none:
                     break

@@ -5,8 +5,6 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import UnixSignals
-import WSCompression
-import WSCore
 
 /// The whole product: static files and WebSocket endpoints on one port.
 public struct WSDevServer: Sendable {
@@ -14,6 +12,8 @@ public struct WSDevServer: Sendable {
     public let endpoints: EndpointTable
     let root: DocumentRoot
     let registry = SessionRegistry()
+    /// Every handler process, so that none outlives the server.
+    let processes = ProcessTable()
     let accessLog: Logger
     let libraryLog: Logger
     let handlers: HandlerDirectory?
@@ -30,17 +30,18 @@ public struct WSDevServer: Sendable {
         self.libraryLog = Logger(label: "wsdev.library") { _ in
             ConsoleLogHandler(level: ProcessInfo.processInfo.environment["WSDEV_DEBUG"] == nil ? .error : .trace, prefix: "[library] ")
         }
-        self.handlers = try Self.handlerDirectory(configuration.handlersDirectory, table: endpoints, log: accessLog)
+        self.handlers = try Self.handlerDirectory(configuration.handlersDirectory, table: endpoints, processes: processes, maxMessageBytes: configuration.maxMessageBytes, log: accessLog)
         self.liveReload = configuration.liveReload ? LiveReload(root: root, poll: configuration.poll, log: accessLog) : nil
         if let liveReload { endpoints.set(liveReload.endpoint, at: ReloadScript.path) }
     }
 
     /// `--handlers DIR`, or `./handlers` when it exists, as pywebsocket users expect.
-    private static func handlerDirectory(_ path: String?, table: EndpointTable, log: Logger) throws(StartupError) -> HandlerDirectory? {
-        if let path { return try HandlerDirectory(path: path, table: table, log: log) }
+    private static func handlerDirectory(
+        _ path: String?, table: EndpointTable, processes: ProcessTable, maxMessageBytes: Int, log: Logger
+    ) throws(StartupError) -> HandlerDirectory? {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: "handlers", isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
-        return try HandlerDirectory(path: "handlers", table: table, log: log)
+        guard path != nil || (FileManager.default.fileExists(atPath: "handlers", isDirectory: &isDirectory) && isDirectory.boolValue) else { return nil }
+        return try HandlerDirectory(path: path ?? "handlers", table: table, processes: processes, maxMessageBytes: maxMessageBytes, log: log)
     }
 
     /// Runs until SIGINT or SIGTERM; throws `StartupError` when it cannot listen.
@@ -50,12 +51,10 @@ public struct WSDevServer: Sendable {
             statics: StaticResponder(root: root, sniffer: MagicSniffer(), injector: liveReload?.injector, spa: configuration.spa),
             endpoints: endpoints, accessLog: accessLog,
             devHeaders: DevHeaders(custom: configuration.headers, cors: configuration.cors, coi: configuration.crossOriginIsolation))
-        let extensions: [any WebSocketExtensionBuilder] = configuration.deflate
-            ? [WebSocketExtensionFactory.perMessageDeflate(maxDecompressedFrameSize: maxMessage).build()] : []
         let channel = UpgradeChannel(
             responder: { request, writer, channel in try await router.respond(to: request, writer: writer, channel: channel) },
-            handshake: Handshake(endpoints: endpoints, extensions: extensions, origins: configuration.origins),
-            sessions: SessionRunner(registry: registry, maxMessageBytes: maxMessage, pingInterval: configuration.pingInterval, accessLog: accessLog, libraryLog: libraryLog),
+            handshake: Handshake(endpoints: endpoints, deflate: configuration.deflate, origins: configuration.origins),
+            sessions: SessionRunner(registry: registry, maxMessageBytes: maxMessage, pingInterval: configuration.pingInterval, accessLog: accessLog),
             accessLog: accessLog,
             fastPath: router.fastPath
         )
@@ -106,12 +105,20 @@ public struct WSDevServer: Sendable {
     private func stopOnSignal(_ group: ServiceGroup) async {
         var stopping = false
         for await signal in await UnixSignalsSequence(trapping: .sigint, .sigterm) {
-            if stopping { exit(0) }
+            if stopping {
+                processes.killAll()
+                exit(0)
+            }
             stopping = true
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(800)) { exit(0) }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(800)) { [processes] in
+                processes.killAll()
+                exit(0)
+            }
             let open = registry.count
             accessLog.notice("\(signal) received: closing \(open) WebSocket connection\(open == 1 ? "" : "s") with 1001 and stopping")
+            async let stopped: Void = processes.stopAll(grace: .milliseconds(300), limit: .milliseconds(600))
             await registry.goAway(within: .milliseconds(400))
+            await stopped
             await group.triggerGracefulShutdown()
         }
     }

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOWebSocket
 
 /// RFC 6455 §5.3 masking, eight bytes per step. NIO's own `ByteBuffer.webSocketMask` walks the
 /// payload one byte at a time with a `% 4` index: with 64 KiB messages it was three quarters of
@@ -31,27 +30,5 @@ enum WebSocketMasking {
             output.storeBytes(of: source[tail] ^ key[tail & 3], toByteOffset: tail, as: UInt8.self)
             tail += 1
         }
-    }
-}
-
-extension WebSocketFrame {
-    /// Unmasks the payload and clears `maskKey`, so everything downstream (WSCore reads
-    /// `unmaskedData`) gets the plain bytes without unmasking again.
-    ///
-    /// The payload still shares its storage with the decoder's read buffer, so changing it in
-    /// place would first copy it; the unmasked bytes go straight into a new buffer instead.
-    mutating func unmask(allocator: ByteBufferAllocator) {
-        guard let key = maskKey else { return }
-        let bytesOfKey = SIMD4(key[0], key[1], key[2], key[3])
-        let count = data.readableBytes
-        var plain = allocator.buffer(capacity: count)
-        _ = data.withUnsafeReadableBytes { source in
-            plain.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { destination in
-                WebSocketMasking.apply(from: source, to: destination, key: bytesOfKey)
-                return count
-            }
-        }
-        data = plain
-        maskKey = nil
     }
 }

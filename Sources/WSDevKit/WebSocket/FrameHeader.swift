@@ -60,16 +60,18 @@ struct FrameHeader {
 }
 
 extension ByteBuffer {
-    /// Writes the header of a whole frame: FIN, the opcode, the shortest length encoding, and the
-    /// masking key if there is one (clients mask, servers do not).
-    mutating func writeFrameHeader(opcode: UInt8, length: Int, maskKey: UInt32? = nil) {
+    /// Writes the header of a whole frame: FIN, RSV1 for a compressed message (RFC 7692), the
+    /// opcode, the shortest length encoding, and the masking key if there is one (clients mask,
+    /// servers do not).
+    mutating func writeFrameHeader(opcode: UInt8, length: Int, maskKey: UInt32? = nil, compressed: Bool = false) {
         let maskBit: UInt8 = maskKey == nil ? 0 : 0x80
+        let first: UInt8 = (compressed ? 0xC0 : 0x80) | opcode
         if length < 126 {
-            writeMultipleIntegers(0x80 | opcode, maskBit | UInt8(length))
+            writeMultipleIntegers(first, maskBit | UInt8(length))
         } else if length <= Int(UInt16.max) {
-            writeMultipleIntegers(0x80 | opcode, maskBit | 126, UInt16(length))
+            writeMultipleIntegers(first, maskBit | 126, UInt16(length))
         } else {
-            writeMultipleIntegers(0x80 | opcode, maskBit | 127, UInt64(length))
+            writeMultipleIntegers(first, maskBit | 127, UInt64(length))
         }
         if let maskKey { writeInteger(maskKey, endianness: .little) }  // the key's bytes, in the order they apply
     }

@@ -3,7 +3,6 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
 import Synchronization
-import WSCore
 
 /// Decides whether a WebSocket handshake is accepted (RFC 6455 §4.2.1): first the checks every
 /// handshake must pass, then the origin policy, then the endpoint's own admission.
@@ -11,8 +10,9 @@ final class Handshake: Sendable {
     struct Accepted: Sendable {
         let endpoint: any WebSocketEndpoint
         let info: ConnectionInfo
-        let extensions: [any WebSocketExtension]
-        /// Headers for the 101 beyond Upgrade/Connection/Accept, which NIO adds.
+        /// permessage-deflate, when the client offered it and the server and endpoint allow it.
+        let deflate: PerMessageDeflate?
+        /// Headers for the 101 beyond Upgrade/Connection/Accept.
         let responseHeaders: HTTPFields
     }
 
@@ -22,15 +22,16 @@ final class Handshake: Sendable {
     }
 
     let endpoints: EndpointTable
-    let extensions: [any WebSocketExtensionBuilder]
+    /// Whether permessage-deflate may be negotiated (off with `--no-deflate`).
+    let deflate: Bool
     let origins: OriginPolicy
     private let nextID = Atomic<Int>(0)
     /// wsdev's own connections (live reload) count down from -1, so users' sockets are #1, #2…
     private let nextReservedID = Atomic<Int>(0)
 
-    init(endpoints: EndpointTable, extensions: [any WebSocketExtensionBuilder], origins: OriginPolicy) {
+    init(endpoints: EndpointTable, deflate: Bool, origins: OriginPolicy) {
         self.endpoints = endpoints
-        self.extensions = extensions
+        self.deflate = deflate
         self.origins = origins
     }
 
@@ -71,23 +72,26 @@ final class Handshake: Sendable {
 
     private func conclude(_ pending: Pending, _ admission: Admission) -> Decision {
         var info = pending.info
+        let (subprotocol, extra, deflateAllowed): (String?, [(String, String)], Bool)
         switch admission {
         case .refuse(let refusal):
             return .refuse(refusal)
-        case .accept(let subprotocol):
-            info.subprotocol = subprotocol
+        case .accept(let chosen, let headers, let allowsDeflate):
+            (subprotocol, extra, deflateAllowed) = (chosen, headers, allowsDeflate)
         }
+        info.subprotocol = subprotocol
         var headers = Self.noFields
-        var negotiated: [any WebSocketExtension] = []
-        do {
-            if !extensions.isEmpty, pending.head.headers.contains(name: "sec-websocket-extensions") {
-                (headers, negotiated) = try extensions.serverExtensionNegotiation(requestHeaders: HTTPFields(pending.head.headers, splitCookie: false))
-            }
-        } catch {
-            return .refuse(.badRequest("Sec-WebSocket-Extensions could not be negotiated (\(error)). Offer permessage-deflate with valid parameters, or none."))
+        var negotiated: PerMessageDeflate?
+        if deflate, deflateAllowed, pending.head.headers.contains(name: "sec-websocket-extensions") {
+            negotiated = PerMessageDeflate.accept(offers: pending.head.headers["sec-websocket-extensions"])
+            if let negotiated { headers[.secWebSocketExtensions] = negotiated.responseHeader }
         }
-        if let subprotocol = info.subprotocol { headers[.secWebSocketProtocol] = subprotocol }
-        return .accept(Accepted(endpoint: pending.endpoint, info: info, extensions: negotiated, responseHeaders: headers))
+        if let subprotocol { headers[.secWebSocketProtocol] = subprotocol }
+        for (name, value) in extra {
+            guard let field = HTTPField.Name(name) else { continue }
+            headers.append(HTTPField(name: field, value: value))
+        }
+        return .accept(Accepted(endpoint: pending.endpoint, info: info, deflate: negotiated, responseHeaders: headers))
     }
 
     /// Copied, not built, for the usual 101 without extra headers: a new `HTTPFields` allocates

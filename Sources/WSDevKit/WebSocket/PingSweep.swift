@@ -1,7 +1,7 @@
 import NIOCore
 import Synchronization
 
-/// Pings the quiet WebSockets that `LoopSession` serves: one repeated task per event loop for all
+/// Pings the quiet WebSockets that `WebSocketSession` serves: one repeated task per event loop for all
 /// of its sessions, rather than one per connection, whose scheduling and cancelling cost ~4% of
 /// the server's CPU when connections are short (Benchmarks/README.md).
 ///
@@ -31,15 +31,15 @@ final class PingSweeps: Sendable {
 
 /// The sessions of one event loop, checked once per interval.
 final class PingSweep {
-    private var sessions: [ObjectIdentifier: LoopSession] = [:]
+    private var sessions: [ObjectIdentifier: WebSocketSession] = [:]
 
     fileprivate init(loop: any EventLoop, interval: TimeAmount) {
         let sweep = NIOLoopBound(self, eventLoop: loop)
         loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in sweep.value.check() }
     }
 
-    func add(_ session: LoopSession) { sessions[ObjectIdentifier(session)] = session }
-    func remove(_ session: LoopSession) { sessions[ObjectIdentifier(session)] = nil }
+    func add(_ session: WebSocketSession) { sessions[ObjectIdentifier(session)] = session }
+    func remove(_ session: WebSocketSession) { sessions[ObjectIdentifier(session)] = nil }
 
     private func check() {
         for session in sessions.values { session.checkAlive() }  // a copy: sessions may close meanwhile

@@ -14,7 +14,7 @@ struct SessionLog: Sendable {
         guard accessLog.logLevel <= level(info.path) else { return }
         var details = ""
         if let subprotocol = info.subprotocol { details += " protocol=\(subprotocol)" }
-        if !accepted.extensions.isEmpty { details += " " + accepted.extensions.map(\.name).joined(separator: ",") }
+        if accepted.deflate != nil { details += " permessage-deflate" }
         accessLog.log(level: level(info.path), "WS   \(info.path) #\(info.id) open from \(info.remoteAddress):\(info.remotePort)\(details)")
     }
 

@@ -34,11 +34,10 @@ enum SwitchingProtocols {
         byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
     }
 
-    /// A handshake answered on the event loop, with the key its 101 needs: accepted at once, for
-    /// an `EventLoopEndpoint`, with no extension. Nil for any other: the standard pipeline takes it.
+    /// A handshake answered on the event loop, with the key its 101 needs: accepted at once. Nil
+    /// for any other (refused, or waiting for its endpoint): the standard pipeline takes it.
     static func onLoop(_ progress: Handshake.Progress, _ head: HTTPRequestHead) -> (accepted: Handshake.Accepted, key: String)? {
-        guard case .decided(.accept(let accepted)) = progress, accepted.extensions.isEmpty, accepted.endpoint is any EventLoopEndpoint,
-            let key = head.headers.first(name: "sec-websocket-key")
+        guard case .decided(.accept(let accepted)) = progress, let key = head.headers.first(name: "sec-websocket-key")
         else { return nil }
         return (accepted, key)
     }

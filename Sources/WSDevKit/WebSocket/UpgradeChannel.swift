@@ -16,8 +16,7 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
     enum Negotiated: Sendable {
         case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
         case refused(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, UpgradeRefusal)
-        case websocket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, Handshake.Accepted, SessionStats)
-        /// Served by `LoopSession` on the event loop: nothing left for a task to do.
+        /// Served by `WebSocketSession` on the event loop: nothing left for a task to do.
         case onLoop
     }
 
@@ -129,8 +128,6 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
             await handleHTTP(asyncChannel: http, logger: logger)
         case .refused(let http, let refusal):
             await refuse(http, refusal)
-        case .websocket(let socket, let accepted, let stats):
-            await sessions.run(socket, accepted: accepted, stats: stats)
         case .onLoop:
             break
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// A `_wsh.py` whose checks (python3 present, the file compiles) run in the background: each
 /// costs a python3 start (100–300 ms), and wsdev should be listening within milliseconds.
@@ -7,6 +8,8 @@ import Logging
 final class PendingPyWebSocketHandler: WebSocketEndpoint {
     let displayName: String
     private let verdict: Task<any WebSocketEndpoint, Never>
+    /// The verdict once known: every connection's `admit` waits for it before `open`.
+    private let known = Mutex<(any WebSocketEndpoint)?>(nil)
 
     init(file: String, displayName: String, log: Logger) {
         self.displayName = displayName
@@ -25,10 +28,20 @@ final class PendingPyWebSocketHandler: WebSocketEndpoint {
     var summary: String { "\(displayName) (pywebsocket handler; one python3 process for all its clients)" }
 
     func admit(_ request: ConnectionInfo) async -> Admission {
-        await verdict.value.admit(request)
+        let endpoint = await verdict.value
+        known.withLock { $0 = endpoint }
+        return await endpoint.admit(request)
     }
 
-    func serve(_ connection: WebSocketConnection) async throws {
-        try await verdict.value.serve(connection)
+    func open(_ socket: WebSocket) -> any WebSocketDelegate {
+        guard let endpoint = known.withLock({ $0 }) else {
+            socket.close(code: CloseCode.internalError, reason: "the handler is not ready")
+            return NotReady()
+        }
+        return endpoint.open(socket)
+    }
+
+    private final class NotReady: WebSocketDelegate {
+        func received(_ message: WebSocketMessage) {}
     }
 }

@@ -63,12 +63,16 @@ final class PyWebSocketHandler: WebSocketEndpoint {
         }
     }
 
-    func serve(_ connection: WebSocketConnection) async throws {
-        guard let link = bridge.link(for: connection.info.id) else {
+    func open(_ socket: WebSocket) -> any WebSocketDelegate {
+        guard let link = bridge.link(for: socket.info.id) else {
             // The bridge died between the handshake and now; its connections were all let go.
-            try await connection.outbound.close(.unexpectedServerError, reason: "the python bridge restarted; connect again")
-            return
+            socket.close(code: CloseCode.internalError, reason: "the python bridge restarted; connect again")
+            return Gone()
         }
-        try await PyWebSocketSession(bridge: bridge, link: link, connection: connection).run()
+        return PyWebSocketSession(bridge: bridge, link: link, socket: socket, log: bridge.log)
+    }
+
+    private final class Gone: WebSocketDelegate {
+        func received(_ message: WebSocketMessage) {}
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import NIOCore
-import WSCore
 
 /// The JSON lines between wsdev and its Python bridge (the other side is in
 /// `PyWebSocketBridgeSource`). One bridge process serves every connection of a `_wsh.py` file,
@@ -85,9 +84,9 @@ enum PyWebSocketWire {
 
     static func message(_ message: WebSocketMessage, id: Int) -> String {
         var command = Command("message", id: id)
-        switch message {
-        case .text(let text): command.text = text
-        case .binary(let buffer): command.binary = Data(buffer.readableBytesView).base64EncodedString()
+        switch message.kind {
+        case .text: command.text = String(buffer: message.data)
+        case .binary: command.binary = Data(message.data.readableBytesView).base64EncodedString()
         }
         return encode(command)
     }

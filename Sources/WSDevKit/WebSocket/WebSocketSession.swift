@@ -1,61 +1,67 @@
 import NIOCore
-import NIOWebSocket
 
-/// One WebSocket served on its event loop for an `EventLoopEndpoint` (RFC 6455 §5–7), straight
-/// from the socket's bytes to the socket's bytes.
+/// The RFC 6455 engine: one WebSocket, served on its event loop straight from the socket's bytes
+/// to the socket's bytes, for every endpoint (built-ins, handlers, live reload).
 ///
-/// The other path (NIO's frame codec, its error handler, `FrameGuard`, NIO's back-pressure
-/// handler and a session behind them) cost about eight handler hops, a boxed frame each way
-/// and a buffer per message; for small echoes that was most of the server's CPU
-/// (Benchmarks/README.md). Here one handler reads the frames of a read batch in place, unmasks
-/// each payload once, and writes the batch's answers as one buffer.
-///
-/// It enforces what the two paths share: masked client frames, whole control frames of at most
-/// 125 bytes, reserved bits and opcodes (1002), fragments, UTF-8 (1007), the message limit
-/// (1009), ping both ways, both ways of closing, at most one close frame from the server, and no
-/// reading from a client that does not read what it is sent.
-final class LoopSession: ChannelDuplexHandler {
+/// One handler reads the frames of a read batch in place, unmasks each payload once, hands whole
+/// messages to the endpoint's delegate, and writes the batch's answers as one buffer. It enforces
+/// masked client frames, whole control frames of at most 125 bytes, reserved bits and opcodes
+/// (1002), fragments, UTF-8 (1007), the message limit on the inflated message (1009),
+/// permessage-deflate (RFC 7692), ping both ways, both ways of closing, at most one close frame
+/// from the server, and no reading from a client that does not read what it is sent.
+final class WebSocketSession: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    enum State { case open, closing, closed }
+    enum State {
+        case open
+        /// Our close frame is out (or the delegate is choosing its answer to the client's).
+        case closing
+        case closed
+    }
 
-    let endpoint: any EventLoopEndpoint
+    let socket: WebSocket
     let maxMessageBytes: Int
     let closeTimeout: TimeAmount
-    private let pings: PingSweep
+    let deflate: DeflateCodec?
     let stats: SessionStats
-    private let onClose: @Sendable () -> Void
+    private let pings: PingSweep
+    private let onClose: () -> Void
+    var delegate: (any WebSocketDelegate)?
     var state = State.open
-    /// The message being reassembled from fragments: its opcode, the unmasked bytes so far, and
-    /// for text, their UTF-8 checked as they came.
-    var partial: (opcode: UInt8, data: ByteBuffer, text: UTF8Stream)?
-    /// For a text frame still arriving: how many of its payload bytes were checked, and the check.
+    /// The message being reassembled from fragments: its opcode, the bytes so far (inflated, for a
+    /// compressed one), whether it is compressed, and for text, its UTF-8 checked as it came.
+    var partial: (opcode: UInt8, data: ByteBuffer, compressed: Bool, text: UTF8Stream)?
+    /// For an uncompressed text frame still arriving: how many payload bytes were checked, and the check.
     var arrivingText: (checked: Int, text: UTF8Stream)?
     /// The start of a frame whose end has not arrived yet.
     private var unread: ByteBuffer?
     /// Where whole payloads are unmasked; reused while nothing else holds it.
     var scratch = ByteBuffer()
-    /// Frames written during this read batch, sent as one buffer at its end.
+    /// Frames written since the last flush, sent as one buffer.
     var outgoing: ByteBuffer?
     var unflushed = false
+    /// A flush is queued on the event loop for frames sent outside a read batch.
+    var flushQueued = false
+    var inReadBatch = false
     var closeSent = false
     var closeTimer: Scheduled<Void>?
-    /// Set while the session is in the pipeline, for the ping sweep.
-    private var context: ChannelHandlerContext?
+    var context: ChannelHandlerContext?
     /// Whether anything arrived since the last ping check; a peer that vanished without a FIN
     /// is noticed only by its silence.
     var heard = true
-    /// A read held back while the socket cannot take more of what we send.
+    /// A read held back: the socket cannot take more of what we send, or the delegate paused.
     private var readHeld = false
+    private var pausedByDelegate = false
 
     init(
-        endpoint: any EventLoopEndpoint, maxMessageBytes: Int, pings: PingSweep, stats: SessionStats,
-        closeTimeout: TimeAmount = .seconds(10), onClose: @escaping @Sendable () -> Void
+        socket: WebSocket, maxMessageBytes: Int, deflate: PerMessageDeflate?, pings: PingSweep, stats: SessionStats,
+        closeTimeout: TimeAmount = .seconds(10), onClose: @escaping () -> Void
     ) {
-        self.endpoint = endpoint
+        self.socket = socket
         self.maxMessageBytes = maxMessageBytes
+        self.deflate = deflate.map(DeflateCodec.init)
         self.pings = pings
         self.closeTimeout = closeTimeout
         self.stats = stats
@@ -64,6 +70,7 @@ final class LoopSession: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        socket.session = self
         pings.add(self)
     }
 
@@ -73,6 +80,7 @@ final class LoopSession: ChannelDuplexHandler {
 
     private func leave() {
         pings.remove(self)
+        socket.session = nil
         context = nil
     }
 
@@ -84,6 +92,7 @@ final class LoopSession: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         heard = true
+        inReadBatch = true
         if var held = unread {
             unread = nil
             held.writeBuffer(&bytes)
@@ -102,7 +111,7 @@ final class LoopSession: ChannelDuplexHandler {
             guard let key = header.maskKey else {
                 return refuse(context: context, code: CloseCode.protocolError, "client sent an unmasked frame; RFC 6455 §5.1 requires clients to mask every frame")
             }
-            if let (code, reason) = Self.violation(in: header) { return refuse(context: context, code: code, reason) }
+            if let (code, reason) = violation(in: header) { return refuse(context: context, code: code, reason) }
             guard bytes.readableBytes >= header.length + header.payloadLength else {
                 if !checkArrivingText(header, key: key, bytes) {
                     return refuse(context: context, code: CloseCode.invalidPayload, Self.invalidText)
@@ -129,6 +138,7 @@ final class LoopSession: ChannelDuplexHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        inReadBatch = false
         flush(context: context)
         context.fireChannelReadComplete()
     }
@@ -136,8 +146,11 @@ final class LoopSession: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         state = .closed
         closeTimer?.cancel()
+        let delegate = self.delegate
+        self.delegate = nil
         leave()
         onClose()
+        delegate?.closed()
         context.fireChannelInactive()
     }
 
@@ -164,10 +177,10 @@ final class LoopSession: ChannelDuplexHandler {
         promise?.succeed()
     }
 
-    /// A client that sends faster than it reads is not read from until it catches up (what NIO's
-    /// `BackPressureHandler` does).
+    /// No reading from a client that does not read what it is sent (what NIO's
+    /// `BackPressureHandler` does), nor while the delegate has paused.
     func read(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
+        if context.channel.isWritable, !pausedByDelegate {
             context.read()
         } else {
             readHeld = true
@@ -175,40 +188,26 @@ final class LoopSession: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if readHeld, context.channel.isWritable {
-            readHeld = false
-            context.read()
+        if context.channel.isWritable {
+            resumeHeldRead(context: context)
+            delegate?.writable()
         }
         context.fireChannelWritabilityChanged()
     }
 
-    /// Adds a whole frame to this batch's answer. Large payloads are written as they are, after
-    /// the frames before them, rather than copied.
-    func send(context: ChannelHandlerContext, opcode: UInt8, _ payload: ByteBuffer) {
-        let count = payload.readableBytes
-        var out = outgoing ?? context.channel.allocator.buffer(capacity: 14 + min(count, Self.copyLimit))
-        outgoing = nil
-        out.writeFrameHeader(opcode: opcode, length: count)
-        if count <= Self.copyLimit {
-            out.writeImmutableBuffer(payload)
-            outgoing = out
-        } else {
-            context.write(wrapOutboundOut(out), promise: nil)
-            context.write(wrapOutboundOut(payload), promise: nil)
-        }
-        unflushed = true
+    var isWritable: Bool { context?.channel.isWritable ?? false }
+
+    func setPaused(_ paused: Bool) {
+        pausedByDelegate = paused
+        if !paused, let context { resumeHeldRead(context: context) }
     }
 
-    private static let copyLimit = 4096
-
-    func flush(context: ChannelHandlerContext) {
-        if let out = outgoing {
-            outgoing = nil
-            context.write(wrapOutboundOut(out), promise: nil)
-        }
-        if unflushed {
-            unflushed = false
-            context.flush()
-        }
+    private func resumeHeldRead(context: ChannelHandlerContext) {
+        guard readHeld, context.channel.isWritable, !pausedByDelegate else { return }
+        readHeld = false
+        context.read()
     }
 }
+
+@available(*, unavailable)
+extension WebSocketSession: Sendable {}

@@ -1,0 +1,54 @@
+import NIOCore
+
+/// Splits a handler's output into lines ("\n", a "\r" before it dropped), each a slice of what was
+/// read, with no copy and each byte looked at once however the lines are cut across reads.
+struct LineSplitter: ByteToMessageDecoder {
+    typealias InboundOut = ByteBuffer
+
+    /// A line longer than the limit, with no end in sight.
+    struct TooLong: Error {
+        let limit: Int
+    }
+
+    let limit: Int
+    /// Whether a line over the limit is passed on in pieces (for logs) rather than refused.
+    let truncating: Bool
+    /// How far the buffer has been searched for "\n" already.
+    private var scanned = 0
+
+    init(limit: Int, truncating: Bool = false) {
+        self.limit = limit
+        self.truncating = truncating
+    }
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        let view = buffer.readableBytesView
+        guard let newline = view[(view.startIndex + scanned)...].firstIndex(of: UInt8(ascii: "\n")) else {
+            scanned = view.count
+            guard scanned > limit else { return .needMoreData }
+            guard truncating else { throw TooLong(limit: limit) }
+            scanned = 0
+            context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: limit)!))
+            return .continue
+        }
+        let length = newline - view.startIndex
+        scanned = 0
+        guard length <= limit + 1 else { throw TooLong(limit: limit) }
+        var line = buffer.readSlice(length: length)!
+        buffer.moveReaderIndex(forwardBy: 1)
+        if line.readableBytes > 0, line.getInteger(at: line.writerIndex - 1, as: UInt8.self) == UInt8(ascii: "\r") {
+            line.moveWriterIndex(to: line.writerIndex - 1)
+        }
+        context.fireChannelRead(wrapInboundOut(line))
+        return .continue
+    }
+
+    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+        while try decode(context: context, buffer: &buffer) == .continue {}
+        // A last line without "\n" still counts.
+        if buffer.readableBytes > 0 {
+            context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: buffer.readableBytes)!))
+        }
+        return .needMoreData
+    }
+}

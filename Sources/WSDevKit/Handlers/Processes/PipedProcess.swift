@@ -1,0 +1,231 @@
+import NIOCore
+import NIOPosix
+
+/// What a `PipedProcess` tells its owner, on the owner's event loop.
+protocol PipedProcessOwner: AnyObject {
+    /// One line (or record) of the process's standard output.
+    func processPrinted(_ line: ByteBuffer)
+    /// Its standard output ended; `tooLong` when it was cut off for a line over the limit.
+    func processOutputEnded(tooLong: Bool)
+    /// One line of its standard error.
+    func processLogged(_ line: String)
+    /// Its standard input takes more again after `isWritable` was false.
+    func processWritable()
+}
+
+/// A handler's process with its pipes on one event loop: what is written goes to its standard
+/// input, its output arrives as lines (or records), its standard error as log lines. Nothing
+/// waits on a thread, and nothing is read from the process while its owner cannot take more.
+final class PipedProcess {
+    let child: ChildProcess
+    let loop: any EventLoop
+    weak var owner: (any PipedProcessOwner)?
+    private var channel: (any Channel)?
+    private var errors: (any Channel)?
+    /// Written before the pipe's channel was ready.
+    private var early: [ByteBuffer] = []
+    private var closeInputWhenReady = false
+    private var flushQueued = false
+    private var stopped = false
+    private let table: ProcessTable
+    let reader: OutputReader
+
+    /// Starts the process; its owner hears from it from the next turn of `loop` on.
+    init(
+        spawning path: String, arguments: [String] = [], environment: [String: String], directory: String?,
+        on loop: any EventLoop, table: ProcessTable, lineLimit: Int,
+        framing: (@Sendable (ChannelPipeline.SynchronousOperations) throws -> Void)? = nil
+    ) throws {
+        let (child, pipes) = try ChildProcess.spawn(path, arguments: arguments, environment: environment, directory: directory)
+        self.child = child
+        self.loop = loop
+        self.table = table
+        self.reader = OutputReader()
+        table.add(child)
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        let reader = NIOLoopBound(self.reader, eventLoop: loop)
+        NIOPipeBootstrap(group: loop)
+            .channelOption(.allowRemoteHalfClosure, value: true)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if let framing { try framing(pipeline) } else { try pipeline.addHandler(ByteToMessageHandler(LineSplitter(limit: lineLimit))) }
+                    try pipeline.addHandler(reader.value)
+                }
+            }
+            .takingOwnershipOfDescriptors(input: pipes.output, output: pipes.input)
+            .assumeIsolated()
+            .whenComplete { result in bound.value.ready(result) }
+        NIOPipeBootstrap(group: loop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers(ByteToMessageHandler(LineSplitter(limit: 64 << 10, truncating: true)), ErrorReader(bound))
+                }
+            }
+            .takingOwnershipOfDescriptor(input: pipes.error)
+            .assumeIsolated()
+            .whenSuccess { channel in bound.value.errors = channel }
+        self.reader.process = self
+    }
+
+    private func ready(_ result: Result<any Channel, any Error>) {
+        guard case .success(let channel) = result, !stopped else {
+            if case .success(let channel) = result { channel.close(promise: nil) }
+            return
+        }
+        self.channel = channel
+        for buffer in early { channel.write(buffer, promise: nil) }
+        early = []
+        channel.flush()
+        if closeInputWhenReady { channel.close(mode: .output, promise: nil) }
+    }
+
+    /// Queues bytes for the process's standard input; flushed once the event loop has handled
+    /// everything else that became ready with them.
+    func write(_ buffer: ByteBuffer) {
+        guard let channel else { return early.append(buffer) }
+        channel.write(buffer, promise: nil)
+        guard !flushQueued else { return }
+        flushQueued = true
+        loop.assumeIsolated().execute { [self] in
+            flushQueued = false
+            self.channel?.flush()
+        }
+    }
+
+    /// Whether its standard input takes more without queueing past the pipe's limit.
+    var isWritable: Bool { channel?.isWritable ?? (early.count < 64) }
+
+    /// Stops (or resumes) reading the process's output, for an owner that cannot send it on.
+    func pauseOutput(_ paused: Bool) {
+        reader.paused = paused
+    }
+
+    /// End of input: the process reads end-of-file.
+    func closeInput() {
+        guard let channel else { return closeInputWhenReady = true }
+        channel.close(mode: .output, promise: nil)
+    }
+
+    /// Closes the pipes and stops the process (SIGTERM, then SIGKILL), once.
+    func stop() {
+        guard !stopped else { return }
+        stopped = true
+        owner = nil
+        channel?.close(promise: nil)
+        let errors = self.errors
+        let table = self.table
+        let child = self.child
+        child.stop(on: loop)
+        child.whenExited(on: loop) { _ in
+            table.remove(child)
+            errors?.close(promise: nil)
+        }
+    }
+
+    /// Calls `done` once the process has ended and its standard error has been read to the end
+    /// (or a moment after the end, if something it started still holds the pipe), so that its
+    /// last words are known.
+    func whenFinished(_ done: @escaping (ChildProcess.Status) -> Void) {
+        let bound = NIOLoopBound((self, done), eventLoop: loop)
+        child.whenExited(on: loop) { status in
+            let (process, done) = bound.value
+            guard !process.errorEnded else { return done(status) }
+            process.afterErrors = { done(status) }
+            process.loop.assumeIsolated().scheduleTask(in: .milliseconds(250)) { process.errorChannelEnded() }
+        }
+    }
+
+    private var errorEnded = false
+    private var afterErrors: (() -> Void)?
+
+    fileprivate func errorChannelEnded() {
+        errorEnded = true
+        let waiting = afterErrors
+        afterErrors = nil
+        waiting?()
+    }
+
+    fileprivate func logged(_ line: String) { owner?.processLogged(line) }
+    fileprivate func inputWritable() { owner?.processWritable() }
+}
+
+/// The process's standard output, read only while its owner takes it.
+final class OutputReader: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = Never
+
+    fileprivate weak var process: PipedProcess?
+    private var held = false
+    private var ended = false
+    private var context: ChannelHandlerContext?
+
+    var paused = false {
+        didSet {
+            guard !paused, held, let context else { return }
+            held = false
+            context.read()
+        }
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        process?.owner?.processPrinted(unwrapInboundIn(data))
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if paused { held = true } else { context.read() }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        end(tooLong: error is LineSplitter.TooLong)
+        context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .inputClosed? = event as? ChannelEvent { end(tooLong: false) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        end(tooLong: false)
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { process?.inputWritable() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func end(tooLong: Bool) {
+        guard !ended else { return }
+        ended = true
+        process?.owner?.processOutputEnded(tooLong: tooLong)
+    }
+}
+
+/// The process's standard error, a line at a time, to its owner (and so to the log).
+private final class ErrorReader: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let process: NIOLoopBound<PipedProcess>
+
+    init(_ process: NIOLoopBound<PipedProcess>) {
+        self.process = process
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        process.value.logged(String(decoding: unwrapInboundIn(data).readableBytesView, as: UTF8.self))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)  // the pipe broke: nothing more to log
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        process.value.errorChannelEnded()
+        context.fireChannelInactive()
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import Logging
+import NIOCore
+import Synchronization
+
+/// `wsdev: broadcast` — one process shared by every client of an endpoint: each client's
+/// messages go to its stdin, each stdout line goes to every client. Started by the first client
+/// (its environment describes that client), stopped (SIGTERM, then SIGKILL) when the last leaves.
+final class BroadcastGroup: Sendable {
+    private struct Run {
+        var members: [Int: WebSocket] = [:]
+        /// The shared process, on the event loop of the client that started it.
+        var process: NIOLoopBound<SharedProcess>?
+        var loop: (any EventLoop)?
+    }
+
+    let file: String
+    let directives: HandlerDirectives
+    let scriptName: String
+    let processes: ProcessTable
+    let maxMessageBytes: Int
+    let log: Logger
+    private let state = Mutex(Run())
+
+    init(file: String, directives: HandlerDirectives, scriptName: String, processes: ProcessTable, maxMessageBytes: Int, log: Logger) {
+        self.file = file
+        self.directives = directives
+        self.scriptName = scriptName
+        self.processes = processes
+        self.maxMessageBytes = maxMessageBytes
+        self.log = log
+    }
+
+    /// Called on the socket's event loop when a client has connected.
+    func join(_ socket: WebSocket, environment: [String: String]) -> any WebSocketDelegate {
+        let start = state.withLock { run -> Bool in
+            run.members[socket.info.id] = socket
+            guard run.loop == nil else { return false }
+            run.loop = socket.eventLoop
+            return true
+        }
+        if start {
+            let shared = SharedProcess(group: self, tag: "\(socket.info.path) (broadcast)")
+            do {
+                shared.process = try PipedProcess(
+                    spawning: file, environment: environment, directory: (file as NSString).deletingLastPathComponent,
+                    on: socket.eventLoop, table: processes, lineLimit: maxMessageBytes)
+                shared.process?.owner = shared
+                state.withLock { $0.process = NIOLoopBound(shared, eventLoop: socket.eventLoop) }
+            } catch {
+                log.error("WS   \(socket.info.path) (broadcast): \(error); closing its clients with 1011")
+                ended(code: CloseCode.internalError, reason: "the handler could not start")
+            }
+        }
+        return Member(group: self, socket: socket)
+    }
+
+    /// A client's message, carried to the process's event loop; a client whose line does not fit
+    /// into the process's input is paused until it does.
+    fileprivate func input(_ line: ByteBuffer, from socket: WebSocket) {
+        guard let (loop, process) = state.withLock({ run in run.loop.map { ($0, run.process) } }) else { return }
+        loop.execute {
+            guard let shared = process?.value, let piped = shared.process else { return }
+            piped.write(line)
+            piped.write(HandlerMessages.newline)
+            if !piped.isWritable {
+                shared.paused.append(socket)
+                socket.eventLoop.execute { socket.pauseReading() }
+            }
+        }
+    }
+
+    fileprivate func leave(_ id: Int) {
+        let last: (any EventLoop, NIOLoopBound<SharedProcess>?)? = state.withLock { run in
+            run.members[id] = nil
+            guard run.members.isEmpty, let loop = run.loop else { return nil }
+            defer { (run.loop, run.process) = (nil, nil) }
+            return (loop, run.process)
+        }
+        guard let (loop, process) = last else { return }
+        loop.execute { process?.value.process?.stop() }
+    }
+
+    /// Every client gets the line; one that does not read what it is sent misses lines meanwhile.
+    fileprivate func broadcast(_ message: WebSocketMessage) {
+        for socket in state.withLock({ Array($0.members.values) }) {
+            socket.eventLoop.execute { if socket.isWritable { socket.send(message) } }
+        }
+    }
+
+    /// The process is over: its clients are closed with `code`.
+    fileprivate func ended(code: UInt16, reason: String) {
+        let members = state.withLock { run in
+            defer { (run.loop, run.process) = (nil, nil) }
+            return Array(run.members.values)
+        }
+        for socket in members { socket.close(code: code, reason: reason) }
+    }
+
+    private final class Member: WebSocketDelegate {
+        let group: BroadcastGroup
+        let socket: WebSocket
+
+        init(group: BroadcastGroup, socket: WebSocket) {
+            self.group = group
+            self.socket = socket
+        }
+
+        func received(_ message: WebSocketMessage) {
+            guard let line = HandlerMessages.line(for: message, format: group.directives.messages) else {
+                return socket.close(code: CloseCode.unsupportedData, reason: "this handler takes text; declare messages=json for binary")
+            }
+            group.input(line, from: socket)
+        }
+
+        func closed() {
+            group.leave(socket.info.id)
+        }
+    }
+
+    /// The process's side, on its event loop.
+    private final class SharedProcess: PipedProcessOwner {
+        let group: BroadcastGroup
+        let tag: String
+        var process: PipedProcess?
+        var paused: [WebSocket] = []
+        var lastError: String?
+
+        init(group: BroadcastGroup, tag: String) {
+            self.group = group
+            self.tag = tag
+        }
+
+        func processPrinted(_ line: ByteBuffer) {
+            switch HandlerMessages.action(for: line, format: group.directives.messages) {
+            case .send(let message): group.broadcast(message)
+            case .close(let code, let reason): group.ended(code: code, reason: reason)
+            }
+        }
+
+        func processWritable() {
+            for socket in paused { socket.eventLoop.execute { socket.resumeReading() } }
+            paused = []
+        }
+
+        func processLogged(_ line: String) {
+            group.log.notice("WS   \(tag) stderr: \(line)")
+            if !line.allSatisfy(\.isWhitespace) { lastError = line }
+        }
+
+        func processOutputEnded(tooLong: Bool) {
+            guard let process else { return }
+            process.whenFinished { [self] status in
+                process.stop()
+                if status == .exited(0) {
+                    group.ended(code: CloseCode.normal, reason: "")
+                } else {
+                    group.log.warning("WS   \(tag): \(group.scriptName) ended with \(status); closing its clients with 1011")
+                    group.ended(code: CloseCode.internalError, reason: lastError ?? "\(group.scriptName) ended with \(status)")
+                }
+            }
+        }
+    }
+}

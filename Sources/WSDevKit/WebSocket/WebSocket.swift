@@ -1,0 +1,49 @@
+import NIOCore
+
+/// One open WebSocket as its endpoint holds it: send, close, and flow control.
+///
+/// `send` and `close` may be called from any thread: calls made off the connection's event loop
+/// are carried there, in order. The flow-control members belong to the event loop, where the
+/// delegate's calls arrive.
+public final class WebSocket: @unchecked Sendable {
+    public let info: ConnectionInfo
+    public let eventLoop: any EventLoop
+    /// The engine, while the connection is open; touched on the event loop only.
+    var session: WebSocketSession?
+
+    init(info: ConnectionInfo, eventLoop: any EventLoop) {
+        self.info = info
+        self.eventLoop = eventLoop
+    }
+
+    /// Queues a message for the client; dropped once the connection is closing.
+    public func send(_ message: WebSocketMessage) {
+        guard eventLoop.inEventLoop else { return eventLoop.execute { self.send(message) } }
+        session?.send(message)
+    }
+
+    /// Starts the closing handshake (RFC 6455 §7.1.2); the delegate hears `closed()` when it ends.
+    public func close(code: UInt16 = CloseCode.normal, reason: String = "") {
+        guard eventLoop.inEventLoop else { return eventLoop.execute { self.close(code: code, reason: reason) } }
+        session?.close(code: code, reason: reason)
+    }
+
+    /// Whether the socket takes more without queueing past its limit; when false, the delegate
+    /// hears `writable()` once it does again. Event loop only.
+    public var isWritable: Bool {
+        eventLoop.preconditionInEventLoop()
+        return session?.isWritable ?? false
+    }
+
+    /// Stops reading from the client until `resumeReading`, so a delegate that cannot keep up
+    /// slows the client down instead of queueing its messages. Event loop only.
+    public func pauseReading() {
+        eventLoop.preconditionInEventLoop()
+        session?.setPaused(true)
+    }
+
+    public func resumeReading() {
+        eventLoop.preconditionInEventLoop()
+        session?.setPaused(false)
+    }
+}
