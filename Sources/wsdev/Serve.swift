@@ -43,6 +43,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between pings to a quiet WebSocket; one that stays silent for a further interval is closed with 1001.", valueName: "seconds"))
     var pingInterval: Double = 30
 
+    @Option(help: ArgumentHelp("Seconds a connection's first request head may take to arrive; slower ones get 408 and are closed.", valueName: "seconds"))
+    var headTimeout: Double = 10
+
+    @Option(help: ArgumentHelp("Seconds a keep-alive HTTP connection may wait for its next request (or a client may go without reading an answer) before it is closed.", valueName: "seconds"))
+    var idleTimeout: Double = 60
+
+    @Option(help: ArgumentHelp("Connections kept open at once; more get 503. Default: what the descriptor limit allows, less a reserve.", valueName: "n"))
+    var maxConnections: Int?
+
+    @Option(help: ArgumentHelp("Connections one client address may keep open (clients on this machine count only toward --max-connections).", valueName: "n"))
+    var maxConnectionsPerAddress: Int = 256
+
     @Option(help: ArgumentHelp("Event-loop threads, each with its own listening socket. Default: one per CPU core.", valueName: "n"))
     var threads: Int?
 
@@ -92,6 +104,15 @@ struct Serve: AsyncParsableCommand {
         guard pingInterval >= 0.1, pingInterval <= 86_400 else {
             throw ValidationError("--ping-interval \(pingInterval) is out of range: give seconds between 0.1 and 86400 (a day); the default is 30.")
         }
+        for (flag, value, usual) in [("--head-timeout", headTimeout, 10.0), ("--idle-timeout", idleTimeout, 60.0)] where !(0.1...86_400).contains(value) {
+            throw ValidationError("\(flag) \(value) is out of range: give seconds between 0.1 and 86400 (a day); the default is \(Int(usual)).")
+        }
+        if let maxConnections, maxConnections < 1 {
+            throw ValidationError("--max-connections \(maxConnections) is too small: give at least 1.")
+        }
+        if maxConnectionsPerAddress < 1 {
+            throw ValidationError("--max-connections-per-address \(maxConnectionsPerAddress) is too small: give at least 1.")
+        }
         if let threads, !(1...256).contains(threads) {
             throw ValidationError("--threads \(threads) is out of range: give 1 to 256 event-loop threads; the default is one per CPU core.")
         }
@@ -119,6 +140,10 @@ struct Serve: AsyncParsableCommand {
         configuration.poll = poll
         configuration.spa = spa
         configuration.pingInterval = .milliseconds(Int64(pingInterval * 1000))
+        configuration.headTimeout = .milliseconds(Int64(headTimeout * 1000))
+        configuration.maxConnections = maxConnections
+        configuration.maxConnectionsPerAddress = maxConnectionsPerAddress
+        configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
         configuration.headers = header.compactMap { try? CustomHeader(parsing: $0) }
         configuration.cors = cors
         configuration.crossOriginIsolation = coi

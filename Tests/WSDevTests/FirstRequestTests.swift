@@ -1,9 +1,9 @@
 import Foundation
 import XCTest
 
-/// A connection's first request is read by `FirstRequest` (plain heads, from the bytes) or
-/// `LoopUpgrade` (behind NIO's decoder) before NIO's HTTP pipeline exists: they answer `/echo`
-/// handshakes themselves and replay everything else into the standard pipeline.
+/// A connection's first request is read by `FirstRequest`, from the bytes, before any HTTP
+/// machinery exists: it answers handshakes itself and replays everything else into NIO's HTTP
+/// pipeline.
 /// These are the ways a first request can arrive that the two paths must agree on.
 final class FirstRequestTests: ServerTestCase {
     override var siteFiles: [String: String] { ["index.html": "<p>first</p>", "a.txt": "alpha\n"] }
@@ -60,7 +60,7 @@ final class FirstRequestTests: ServerTestCase {
         XCTAssertEqual(try RawHTTP.read(from: fresh).status, 101, "a new connection switches")
     }
 
-    /// Handshakes that `SimpleRequestHead` leaves to NIO's decoder are answered all the same.
+    /// Handshakes with unusual but valid heads (UTF-8 in a value, an empty body, padded values) are answered.
     func testUnusualButValidHandshakesAreAnsweredToo() throws {
         for extra in ["X-Note: caf\u{E9}\r\n", "Content-Length: 0\r\n", "X-Padded: \t value \t\r\n"] {
             let connection = try TCPConnection(port: port)
@@ -175,8 +175,7 @@ final class FirstRequestTests: ServerTestCase {
     }
 
     func testHandshakesItDoesNotAnswerItselfAreDecidedOnce() throws {
-        // Deflate (WSCore's sessions), /chat (not an event-loop endpoint) and a refusal all go to
-        // the standard pipeline with the decision already made: connection numbers do not skip.
+        // Deflate, /chat and a refusal are each decided once: connection numbers do not skip.
         let deflate = try TCPConnection(port: port)
         try deflate.send(handshake(extra: "Sec-WebSocket-Extensions: permessage-deflate\r\n"))
         let reply = try RawHTTP.read(from: deflate)

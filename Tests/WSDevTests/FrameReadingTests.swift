@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// `LoopSession` reads `/echo`'s frames straight from the socket's bytes: frames cut anywhere by
+/// `WebSocketSession` reads every endpoint's frames straight from the socket's bytes: frames cut anywhere by
 /// TCP, many frames in one read, and the header rules NIO's decoder used to enforce.
 final class FrameReadingTests: ServerTestCase {
     override var serverArguments: [String] { ["--no-reload"] }

@@ -5,7 +5,7 @@ import Logging
 import NIOCore
 
 /// Listener → router → responder or endpoint: plain HTTP requests arrive here.
-/// (WebSocket handshakes that are a connection's first request were already taken by `UpgradeChannel`.)
+/// (WebSocket handshakes that are a connection's first request were already taken by `FirstRequest`.)
 struct RequestRouter: Sendable {
     let statics: StaticResponder
     let endpoints: EndpointTable
@@ -39,7 +39,7 @@ struct RequestRouter: Sendable {
         if let preflight = devHeaders.preflight(request) {
             response = preflight
         } else if UpgradeRefusal.asksForWebSocket(request.headers) {
-            // The first request's handshakes were all decided by `UpgradeChannel`.
+            // The first request's handshakes were all decided by `FirstRequest`.
             let refusal = UpgradeRefusal.afterAnotherRequest(path: path)
             let address = channel.remoteAddress
             accessLog.notice("WS   refused \(refusal.status.code) for \(address?.ipAddress ?? "?"):\(address?.port ?? 0): \(refusal.message)")

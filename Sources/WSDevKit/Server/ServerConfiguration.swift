@@ -36,6 +36,16 @@ public struct ServerConfiguration: Sendable {
     /// `--ping-interval`: an idle WebSocket is pinged this often, and closed (1001) when a whole
     /// interval passes after a ping with nothing heard from the client.
     public var pingInterval: Duration = .seconds(30)
+    /// `--head-timeout`: how long a connection's first request head may take to arrive (408 after).
+    public var headTimeout: Duration = .seconds(10)
+    /// `--idle-timeout`: how long a keep-alive HTTP connection may wait for its next request, or
+    /// a client may go without reading an answer, before the server closes it.
+    public var idleTimeout: Duration = .seconds(60)
+    /// `--max-connections`: connections kept at once; nil: the descriptor limit less a reserve.
+    public var maxConnections: Int?
+    /// `--max-connections-per-address`: connections one client address may keep (loopback clients
+    /// count only toward the total).
+    public var maxConnectionsPerAddress = 256
     /// `--threads`: event-loop threads, each with its own listening socket.
     public var eventLoops = ServerConfiguration.defaultEventLoops
 

@@ -51,13 +51,17 @@ public struct WSDevServer: Sendable {
             statics: StaticResponder(root: root, sniffer: MagicSniffer(), injector: liveReload?.injector, spa: configuration.spa),
             endpoints: endpoints, accessLog: accessLog,
             devHeaders: DevHeaders(custom: configuration.headers, cors: configuration.cors, coi: configuration.crossOriginIsolation))
-        let channel = UpgradeChannel(
-            responder: { request, writer, channel in try await router.respond(to: request, writer: writer, channel: channel) },
+        let route = ConnectionPipeline(
             handshake: Handshake(endpoints: endpoints, deflate: configuration.deflate, origins: configuration.origins),
             sessions: SessionRunner(registry: registry, maxMessageBytes: maxMessage, pingInterval: configuration.pingInterval, accessLog: accessLog),
             accessLog: accessLog,
-            fastPath: router.fastPath
-        )
+            fastPath: router.fastPath,
+            headTimeout: TimeAmount(configuration.headTimeout),
+            idleTimeout: TimeAmount(configuration.idleTimeout),
+            limits: ConnectionLimits(
+                total: configuration.maxConnections ?? ConnectionLimits.defaultTotal(descriptorLimit: ConnectionLimits.raiseDescriptorLimit()),
+                perAddress: configuration.maxConnectionsPerAddress))
+        let http = HTTP1Channel(responder: { request, writer, channel in try await router.respond(to: request, writer: writer, channel: channel) })
         let rootPath = root.path.isEmpty ? "/" : root.path
         let endpoints = self.endpoints
         let loopback = configuration.isLoopbackDefault
@@ -72,7 +76,8 @@ public struct WSDevServer: Sendable {
             port: configuration.port,
             loops: loops,
             optionalHosts: configuration.lan ? ["::", "0.0.0.0"] : loopback ? ["::1"] : [],
-            childChannel: channel,
+            route: route,
+            http: http,
             logger: libraryLog
         ) { hosts, port in
             let notes = (reloadNote.map { [$0] } ?? []) + (configuration.lan ? LANBanner.lines(port: port) : [])

@@ -1,7 +1,7 @@
 import Crypto
 
 /// `Sec-WebSocket-Accept` for a `Sec-WebSocket-Key` (RFC 6455 §4.2.2): base64(SHA-1(key + GUID)).
-/// The server answers with it in `FirstRequest`, `LoopUpgrade` and `WebSocketUpgrader`; the
+/// The server answers with it in its 101 (`SwitchingProtocols`); the
 /// generator checks it in churn. SHA-1 is swift-crypto's (BoringSSL): every connection hashes once.
 enum AcceptKey {
     static let length = 28

@@ -1,7 +1,7 @@
 import NIOCore
 
 /// The header of one WebSocket frame (RFC 6455 §5.2), in either direction: read from the front of
-/// a buffer without consuming it, or written. `LoopSession` reads clients' frames with it straight
+/// a buffer without consuming it, or written. `WebSocketSession` reads clients' frames with it straight
 /// from the socket's bytes, and the load generator reads servers' frames with it.
 struct FrameHeader {
     static let continuation: UInt8 = 0x0, text: UInt8 = 0x1, binary: UInt8 = 0x2

@@ -17,7 +17,7 @@ struct SessionRunner: Sendable {
     }
 
     /// Installs the session once the HTTP handlers are gone; the endpoint's delegate starts with it.
-    func attach(_ channel: any Channel, accepted: Handshake.Accepted) throws -> UpgradeChannel.Negotiated {
+    func attach(_ channel: any Channel, accepted: Handshake.Accepted) throws {
         let stats = SessionStats()
         let info = accepted.info
         let log = SessionLog(accessLog: accessLog)
@@ -37,6 +37,5 @@ struct SessionRunner: Sendable {
         try channel.syncOptions?.setOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 512 << 10))
         try channel.pipeline.syncOperations.addHandler(session)
         session.delegate = accepted.endpoint.open(socket)
-        return .onLoop
     }
 }

@@ -35,7 +35,7 @@ enum SwitchingProtocols {
     }
 
     /// A handshake answered on the event loop, with the key its 101 needs: accepted at once. Nil
-    /// for any other (refused, or waiting for its endpoint): the standard pipeline takes it.
+    /// for any other (refused, or waiting for its endpoint).
     static func onLoop(_ progress: Handshake.Progress, _ head: HTTPRequestHead) -> (accepted: Handshake.Accepted, key: String)? {
         guard case .decided(.accept(let accepted)) = progress, let key = head.headers.first(name: "sec-websocket-key")
         else { return nil }

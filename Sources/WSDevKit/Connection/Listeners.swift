@@ -1,3 +1,4 @@
+import HummingbirdCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -11,7 +12,8 @@ struct Listeners: Service {
     /// Hosts whose absence is survivable, e.g. `::1` on a machine without IPv6, or `0.0.0.0` when
     /// a dual-stack `::` already took IPv4 too.
     let optionalHosts: Set<String>
-    let childChannel: UpgradeChannel
+    let route: ConnectionPipeline
+    let http: HTTP1Channel
     let logger: Logger
     let onReady: @Sendable (_ hosts: [String], _ port: Int) -> Void
 
@@ -42,7 +44,7 @@ struct Listeners: Service {
             if port != 0 { try PortProbe.check(host: host, port: port) }
             var port = port
             for loop in loops.makeIterator() {
-                let listener = try await Listener.bind(host: host, port: port, on: loop, childChannel: childChannel, logger: logger)
+                let listener = try await Listener.bind(host: host, port: port, on: loop, route: route, http: http, logger: logger)
                 listeners.append(listener)
                 port = listener.channel.localAddress?.port ?? port
             }

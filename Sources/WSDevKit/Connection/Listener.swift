@@ -1,6 +1,8 @@
 import Logging
 import NIOCore
+import HummingbirdCore
 import NIOExtras
+import NIOHTTPTypes
 import NIOPosix
 import ServiceLifecycle
 
@@ -9,28 +11,26 @@ import ServiceLifecycle
 /// it. With one socket for all loops, NIO hands every other connection to another thread (a task
 /// queued across threads and that thread woken), which short-lived WebSockets pay for each time.
 ///
-/// `Server` hands every connection to a Swift task, even a WebSocket that `LoopSession` serves
-/// entirely on its event loop: the hand-over and the task cost each connection several thread
-/// wake-ups (futex and eventfd calls) and, measured, a large share of the server's CPU when
-/// connections are short. Here a connection becomes a task only once its handshake shows it
-/// needs one (HTTP requests, sessions run by WSCore).
+/// `Server` hands every connection to a Swift task, even a WebSocket served entirely on its event
+/// loop; the hand-over and the task cost each connection thread wake-ups. Here a connection becomes
+/// a task only once its first request shows it is HTTP (`ConnectionPipeline`).
 struct Listener: Sendable {
+    typealias HTTPConnection = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+
     let channel: any Channel
     private let quiescing: ServerQuiescingHelper
-    private let connections: AsyncStream<UpgradeChannel.Negotiated>
-    private let arrivals: AsyncStream<UpgradeChannel.Negotiated>.Continuation
-    private let childChannel: UpgradeChannel
+    private let connections: AsyncStream<HTTPConnection>
+    private let arrivals: AsyncStream<HTTPConnection>.Continuation
+    private let http: HTTP1Channel
     private let logger: Logger
 
-    static func bind(host: String, port: Int, on loop: any EventLoop, childChannel: UpgradeChannel, logger: Logger) async throws -> Listener {
+    static func bind(
+        host: String, port: Int, on loop: any EventLoop, route: ConnectionPipeline, http: HTTP1Channel, logger: Logger
+    ) async throws -> Listener {
         let quiescing = ServerQuiescingHelper(group: loop)
-        let (connections, arrivals) = AsyncStream<UpgradeChannel.Negotiated>.makeStream()
-        // Failures need no task: whatever failed has closed its connection and said why.
-        let arrival = Arrival { result in
-            guard case .success(let negotiated) = result else { return }
-            if case .onLoop = negotiated { return }
-            arrivals.yield(negotiated)
-        }
+        let (connections, arrivals) = AsyncStream<HTTPConnection>.makeStream()
+        var route = route
+        route.arrival = { arrivals.yield($0) }
         let channel = try await ServerBootstrap(group: loop)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -40,27 +40,26 @@ struct Listener: Sendable {
                     try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
                 }
             }
-            .childChannelInitializer { channel in
+            .childChannelInitializer { [route] channel in
                 // Synchronously, and answered with the loop's cached succeeded future: a future
                 // made and mapped here cost every connection two more.
                 do {
-                    try childChannel.install(channel: channel, logger: logger, arrival: arrival)
+                    try route.install(on: channel)
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
                 }
             }
             .bind(host: host, port: port).get()
-        return Listener(
-            channel: channel, quiescing: quiescing, connections: connections, arrivals: arrivals, childChannel: childChannel, logger: logger)
+        return Listener(channel: channel, quiescing: quiescing, connections: connections, arrivals: arrivals, http: http, logger: logger)
     }
 
     /// Serves until a graceful shutdown has let every connection finish.
     func run() async {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                for await negotiated in connections {
-                    group.addTask { await childChannel.serve(negotiated, logger: logger) }
+                for await connection in connections {
+                    group.addTask { await http.handle(value: connection, logger: logger) }
                 }
             }
         } onGracefulShutdown: {

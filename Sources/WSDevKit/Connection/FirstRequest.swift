@@ -1,0 +1,147 @@
+import NIOCore
+import NIOHTTP1
+
+/// The one handler a new connection starts with: it reads the first request's head from the
+/// bytes (`RequestHead`), asks `Verdict` what the connection is, and builds that route.
+///
+/// The head must arrive within `headTimeout` (408 otherwise) and fit `RequestHead.maxLength`
+/// (431), so a client that trickles a head or sends an endless one holds nothing for long.
+final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum State {
+        case reading
+        /// The endpoint is deciding; the connection is not read meanwhile.
+        case admitting
+        case done
+    }
+
+    private let route: ConnectionPipeline
+    private var state = State.reading
+    private var received: ByteBuffer?
+    private var timer: Scheduled<Void>?
+    private var readHeld = false
+
+    init(_ route: ConnectionPipeline) {
+        self.route = route
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let loopContext = context.loopBound
+        let route = self.route
+        timer = context.eventLoop.scheduleTask(in: route.headTimeout) {
+            PlainAnswer.send(
+                UpgradeRefusal(status: .requestTimeout, message: "The request head did not arrive within \(route.headTimeout.seconds) s; the connection is closed. (--head-timeout sets the limit.)"),
+                on: loopContext.value.channel, log: route.accessLog, kind: "HTTP")
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .reading = state else { return context.fireChannelRead(data) }
+        var bytes = unwrapInboundIn(data)
+        if received != nil { received!.writeBuffer(&bytes) } else { received = bytes }
+        switch RequestHead.read(received!) {
+        case .incomplete:
+            return
+        case .tooLarge:
+            end(context, UpgradeRefusal(status: .requestHeaderFieldsTooLarge, message: "The request head is over \(RequestHead.maxLength / 1024) KiB; the connection is closed."))
+        case .invalid(let why):
+            end(context, .badRequest("the request is not valid HTTP/1.1 (\(why)); the client must send a well-formed request"))
+        case .complete(let head, let length):
+            timer?.cancel()
+            follow(Verdict.of(head, handshake: route.handshake, channel: context.channel), context: context, headLength: length)
+        }
+    }
+
+    private func follow(_ verdict: Verdict, context: ChannelHandlerContext, headLength: Int) {
+        switch verdict {
+        case .http:
+            state = .done
+            do {
+                try route.installHTTP(on: context.channel)
+                replay(context, from: 0)
+            } catch {
+                context.close(promise: nil)
+            }
+        case .upgrade(let accepted, let key, let token):
+            state = .done
+            do {
+                context.writeAndFlush(wrapOutboundOut(SwitchingProtocols.response(accepted, upgrade: token, key: key, allocator: context.channel.allocator)), promise: nil)
+                try route.sessions.attach(context.channel, accepted: accepted)
+                replay(context, from: headLength)
+            } catch {
+                context.close(promise: nil)
+            }
+        case .admit(let pending, let key, let token):
+            state = .admitting
+            let loop = context.eventLoop
+            let bound = NIOLoopBound((self, context), eventLoop: loop)
+            let handshake = route.handshake
+            Task {
+                let decision = await handshake.finish(pending)
+                loop.execute {
+                    let (reader, context) = bound.value
+                    guard context.channel.isActive else { return }
+                    let held = reader.readHeld
+                    reader.readHeld = false
+                    switch decision {
+                    case .accept(let accepted): reader.follow(.upgrade(accepted, key: key, token: token), context: context, headLength: headLength)
+                    case .refuse(let refusal): reader.follow(.refuse(refusal), context: context, headLength: headLength)
+                    }
+                    // Through the whole pipeline: this handler has stepped aside by now.
+                    if held { context.channel.read() }
+                }
+            }
+        case .refuse(let refusal):
+            end(context, refusal, kind: "WS   refused")
+        }
+    }
+
+    /// Steps aside and hands on what came after `offset` (all of it for HTTP; the client's first
+    /// frames, if they came with its handshake).
+    private func replay(_ context: ChannelHandlerContext, from offset: Int) {
+        let rest = received.flatMap { $0.getSlice(at: $0.readerIndex + offset, length: $0.readableBytes - offset) }
+        received = nil
+        let pipeline = context.pipeline.syncOperations
+        pipeline.removeHandler(context: context, promise: nil)
+        if let rest, rest.readableBytes > 0 {
+            pipeline.fireChannelRead(NIOAny(rest))
+            pipeline.fireChannelReadComplete()
+        }
+    }
+
+    private func end(_ context: ChannelHandlerContext, _ refusal: UpgradeRefusal, kind: String = "HTTP") {
+        state = .done
+        timer?.cancel()
+        received = nil
+        PlainAnswer.send(refusal, on: context.channel, log: route.accessLog, kind: kind)
+    }
+
+    /// Nothing more is read while the endpoint decides: frames sent early wait in the kernel.
+    func read(context: ChannelHandlerContext) {
+        if case .admitting = state { readHeld = true } else { context.read() }
+    }
+
+    /// A client that half-closes before its request is whole can ask nothing more.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard case .reading = state, case .inputClosed? = event as? ChannelEvent else { return context.fireUserInboundEventTriggered(event) }
+        state = .done
+        context.close(promise: nil)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+extension TimeAmount {
+    /// Whole seconds, for messages.
+    var seconds: Int64 { nanoseconds / 1_000_000_000 }
+}
