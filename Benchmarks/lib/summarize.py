@@ -388,11 +388,13 @@ def handlers_section(rows):
         exited = r.get("exit_seconds")
         left = r.get("left_after_2s")
         names = ", ".join(f"{p['comm']} (pid {p['pid']}, parent {p['ppid']})" for p in r.get("left", []))
+        how = "exited" if exited is not None else "was killed (SIGKILL)"
         out += [f"SIGTERM to wsdev with {r.get('clients', 5)} streaming clients connected ({r.get('handlers_before', '?')} handler "
-                f"processes): {'exited in ' + format(exited, '.3f') + ' s' if exited is not None else 'still running after 10 s (killed)'}; "
-                f"handler processes left behind: {r.get('left_at_exit', '?')} when it exited, {left if left is not None else '?'} 2 s later"
+                f"processes): {'exited in ' + format(exited, '.3f') + ' s' if exited is not None else 'still running after 10 s, then killed'}; "
+                f"handler processes left behind: {r.get('left_at_exit', '?')} when it {how}, {left if left is not None else '?'} 2 s later"
                 + (f" ({names})" if names else "") + ".", ""]
-        targets.append(("SIGTERM with 5 flooding clients: exit < 1 s, no handler left", f"{fmt(exited, '{:.3f} s')}, {left} left",
+        targets.append(("SIGTERM with 5 flooding clients: exit < 1 s, no handler left",
+                        (f"{exited:.3f} s" if exited is not None else "no exit in 10 s") + f", {left} left",
                         exited is not None and exited < 1 and left == 0))
 
     if targets:
