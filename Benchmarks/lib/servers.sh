@@ -1,5 +1,6 @@
 # Starting, probing and stopping the servers under test. Sourced by Benchmarks/run, which sets
-# BASE_PORT, OUT, SITE, VENV, WSDEV_BIN, NIO_ECHO_BIN and HERE. Everything listens on 127.0.0.1 only.
+# BASE_PORT, OUT, SITE, VENV, WSDEV_BIN, NIO_ECHO_BIN, HERE and (handlers group) HANDLERS.
+# Everything listens on 127.0.0.1 only.
 declare -A PIDS=()
 
 port_of() {
@@ -8,6 +9,8 @@ port_of() {
         pywebsocket3) echo $((BASE_PORT + 4)) ;; websocketd) echo $((BASE_PORT + 5)) ;;
         websockets) echo $((BASE_PORT + 6)) ;; c-echo) echo $((BASE_PORT + 7)) ;; wsdev-1loop) echo $((BASE_PORT + 8)) ;;
         nio-echo) echo $((BASE_PORT + 9)) ;; nio-echo-1loop) echo $((BASE_PORT + 10)) ;;
+        wsdev-h) echo $((BASE_PORT + 11)) ;; websocketd-cat) echo $((BASE_PORT + 12)) ;; relay) echo $((BASE_PORT + 13)) ;;
+        websocketd-stream) echo $((BASE_PORT + 14)) ;; relay-stream) echo $((BASE_PORT + 15)) ;;
         *) echo "unknown server $1" >&2; return 1 ;;
     esac
 }
@@ -60,6 +63,13 @@ start_server() {
         c-echo) "$OUT/echo-server" "$port" 2 >"$OUT/$name.log" 2>&1 & ;;
         nio-echo) "$NIO_ECHO_BIN" "$port" 2 >"$OUT/$name.log" 2>&1 & ;;
         nio-echo-1loop) "$NIO_ECHO_BIN" "$port" 1 >"$OUT/$name.log" 2>&1 & ;;
+        # The handlers group (lib/handlers.sh): the same handler files under each server.
+        wsdev-h) "$WSDEV_BIN" serve "$SITE" -w "$HANDLERS" -p "$port" --host 127.0.0.1 --quiet --no-reload >"$OUT/$name.log" 2>&1 & ;;
+        websocketd-cat) (cd "$HANDLERS" && exec websocketd --address=127.0.0.1 --port="$port" --loglevel=fatal ./cat.sh) >"$OUT/$name.log" 2>&1 & ;;
+        websocketd-stream) (cd "$HANDLERS" && exec websocketd --address=127.0.0.1 --port="$port" --loglevel=fatal \
+            --staticdir="$SITE" ./stream.sh) >"$OUT/$name.log" 2>&1 & ;;
+        relay) (cd "$HANDLERS" && exec "$OUT/relay" "$port" ./cat.sh 2) >"$OUT/$name.log" 2>&1 & ;;
+        relay-stream) (cd "$HANDLERS" && exec "$OUT/relay" "$port" ./stream.sh 2) >"$OUT/$name.log" 2>&1 & ;;
     esac
     PIDS[$name]=$!
     local deadline=$((SECONDS + 15))

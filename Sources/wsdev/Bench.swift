@@ -19,22 +19,29 @@ struct BenchCommand: AsyncParsableCommand {
               bulk     N connections of large binary messages [10 × 64 KiB]: MB/s
               hold     open N connections, keep them, then one echo on each [10000]: answered, server RSS
               churn    connect, one echo, close handshake, repeat over L lanes [8]: connections/s
+              large    one connection, one message at a time [64 KiB text]: msg/s and MB/s from the
+                       echoes that completed, however slow; one still outstanding --grace seconds
+                       after the window is reported as timed out
+              stream   N connections that only read what the server pushes [5]: MB/s summed; -s N
+                       checks that every message has N bytes
 
             Examples:
               wsdev bench ws://127.0.0.1:9998/echo
               wsdev bench ws://127.0.0.1:9998/echo --mode latency --seconds 10
               wsdev bench ws://127.0.0.1:9998/echo --mode hold -c 10000 --server-pid $(pgrep -n wsdev)
               wsdev bench ws://127.0.0.1:9998/echo --mode churn --source 127.0.0.1,127.0.0.2,127.0.0.3
+              wsdev bench ws://127.0.0.1:9998/cat --mode large -s 1M
+              wsdev bench ws://127.0.0.1:9998/stream --mode stream -c 5 -s 1000
             """
     )
 
     @Argument(help: "The endpoint, e.g. ws://127.0.0.1:9998/echo.")
     var url: String = "ws://127.0.0.1:9998/echo"
 
-    @Option(name: .shortAndLong, help: "echo, latency, bulk, hold or churn.")
+    @Option(name: .shortAndLong, help: "echo, latency, bulk, hold, churn, large or stream.")
     var mode: BenchPlan.Mode = .echo
 
-    @Option(name: .shortAndLong, help: "Connections (echo, bulk, hold).")
+    @Option(name: .shortAndLong, help: "Connections (echo, bulk, hold, stream).")
     var connections: Int?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Message payload size, e.g. 32, 64K.", valueName: "size"))
@@ -73,6 +80,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait after opening (hold) before reading the server's RSS.")
     var settle: Double = 1
 
+    @Option(help: "Seconds past the window to wait for a message still outstanding (large).")
+    var grace: Double = 10
+
     @Option(help: ArgumentHelp("Process id of the server, to report its RSS and CPU (children included).", valueName: "pid"))
     var serverPid: Int32?
 
@@ -93,6 +103,7 @@ struct BenchCommand: AsyncParsableCommand {
         if depth < 1 || depth > 4096 { throw ValidationError("--depth must be in 1...4096.") }
         if threads < 1 || threads > 256 { throw ValidationError("--threads must be in 1...256.") }
         if lanes < 1 || lanes > 4096 { throw ValidationError("--lanes must be in 1...4096.") }
+        if grace < 0 || grace > 3600 { throw ValidationError("--grace must be in [0, 3600].") }
     }
 
     func run() async throws {
@@ -105,7 +116,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         var plan = BenchPlan(mode: mode, target: target)
         if let connections { plan.connections = connections }
-        if mode == .latency { plan.connections = 1 }
+        if mode == .latency || mode == .large { plan.connections = 1 }
         if let size { plan.size = size.bytes }
         if binary { plan.binary = true }
         if text { plan.binary = false }
@@ -117,6 +128,7 @@ struct BenchCommand: AsyncParsableCommand {
         plan.lanes = lanes
         plan.connectWindow = max(1, connectWindow)
         plan.settle = settle
+        plan.grace = grace
         plan.serverPID = serverPid
         plan.maxMessage = max(plan.maxMessage, plan.size)
         if channelChurn { plan.channelChurn = true }

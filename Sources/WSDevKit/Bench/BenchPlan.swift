@@ -11,6 +11,12 @@ public struct BenchPlan: Sendable {
         case hold
         /// Connect, one echo, close handshake, again, over L lanes: connections/s.
         case churn
+        /// One connection, one message of a fixed size at a time (64 KiB text by default): msg/s
+        /// and MB/s from the echoes that completed, however slow; a message still outstanding
+        /// `grace` seconds after the window is reported as timed out (`LargeRun`).
+        case large
+        /// N connections that only read what the server pushes: MB/s, summed (`StreamRun`).
+        case stream
     }
 
     public var mode: Mode
@@ -35,6 +41,8 @@ public struct BenchPlan: Sendable {
     public var connectWindow: Int
     /// Seconds to let the server settle after all connections opened, before reading its RSS (hold).
     public var settle: Double
+    /// large: how long past the window a message still outstanding is waited for.
+    public var grace: Double
     /// The server's process id, to report its RSS and CPU (and its descendants').
     public var serverPID: Int32?
     public var maxMessage: Int
@@ -54,6 +62,9 @@ public struct BenchPlan: Sendable {
         case .bulk: (connections, size, binary) = (10, 64 * 1024, true)
         case .hold: (connections, size, binary) = (10_000, 32, false)
         case .churn: (connections, size, binary) = (8, 32, false)
+        case .large: (connections, size, binary) = (1, 64 * 1024, false)
+        // Size 0: messages of any size; otherwise every message must have exactly this many bytes.
+        case .stream: (connections, size, binary) = (5, 0, false)
         }
         seconds = 5
         messages = nil
@@ -63,6 +74,7 @@ public struct BenchPlan: Sendable {
         lanes = 8
         connectWindow = 128
         settle = 1
+        grace = 10
         serverPID = nil
         maxMessage = 16 << 20
         #if os(Linux)

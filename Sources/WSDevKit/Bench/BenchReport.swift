@@ -44,6 +44,13 @@ public struct BenchReport: Encodable, Sendable {
     public var clientCpuSeconds: Double?
     public var serverCpuUsPerMsg: Double?
     public var clientCpuUsPerMsg: Double?
+    /// stream: the server process's own CPU seconds in the window (its children, such as
+    /// handler processes, not included), and the slowest connection's MB/s.
+    public var serverOwnCpuSeconds: Double?
+    public var slowestMbPerSecond: Double?
+    /// large: a message was still outstanding `grace` seconds after the window; the figures are
+    /// those of the echoes that completed (none: `seconds` is how long the last one was waited for).
+    public var timedOut: Bool?
 
     init(plan: BenchPlan) {
         mode = plan.mode.rawValue
@@ -77,6 +84,13 @@ public struct BenchReport: Encodable, Sendable {
         case "churn":
             parts.append("churn \(connections) lanes: " + String(format: "%.0f conn/s", connectionsPerSecond ?? 0))
             if let p50 = cycleP50Us, let p99 = cycleP99Us { parts.append(String(format: "cycle p50 %.0f µs, p99 %.0f µs", p50, p99)) }
+        case "stream":
+            parts.append("stream \(connections) conn: " + String(format: "%.0f msg/s, %.1f MB/s", msgsPerSecond ?? 0, mbPerSecond ?? 0))
+            if let slowest = slowestMbPerSecond { parts.append(String(format: "slowest connection %.1f MB/s", slowest)) }
+            if let own = serverOwnCpuSeconds { parts.append(String(format: "server process CPU %.2f s", own)) }
+        case "large":
+            parts.append("large 1 conn × \(what): " + String(format: "%.2f msg/s, %.1f MB/s", msgsPerSecond ?? 0, mbPerSecond ?? 0))
+            if timedOut == true { parts.append("timed out: a message was still outstanding when the grace period ended") }
         default:
             parts.append("\(mode) \(connections) conn × \(what), depth \(depth ?? 1): " + String(format: "%.0f msg/s, %.1f MB/s", msgsPerSecond ?? 0, mbPerSecond ?? 0))
         }

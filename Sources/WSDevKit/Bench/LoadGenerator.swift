@@ -11,6 +11,8 @@ public enum LoadGenerator {
     public static func run(_ plan: BenchPlan) async throws -> BenchReport {
         raiseFileLimit()
         #if os(Linux)
+        if plan.mode == .large { return try await LargeRun.run(plan) }
+        if plan.mode == .stream { return try await StreamRun.run(plan) }
         if plan.mode == .churn && !plan.channelChurn { return try await ChurnRun.run(plan, tallies: nil) }
         if [.echo, .latency, .bulk].contains(plan.mode) && !plan.channelEcho { return try await EchoRun.run(plan, tallies: nil) }
         #endif
@@ -22,6 +24,7 @@ public enum LoadGenerator {
             case .echo, .latency, .bulk: report = try await EchoRun.run(plan, tallies: tallies)
             case .hold: report = try await HoldRun.run(plan, tallies: tallies)
             case .churn: report = try await ChurnRun.run(plan, tallies: tallies)
+            case .large, .stream: throw BenchError("\(plan.mode.rawValue) runs on plain sockets, which need Linux")
             }
             try await group.shutdownGracefully()
             return report

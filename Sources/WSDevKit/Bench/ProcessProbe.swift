@@ -25,12 +25,13 @@ public struct ProcessProbe: Sendable {
         return any ? total : nil
     }
 
-    /// User plus system CPU seconds of the process and its living descendants.
-    public func cpuSeconds() -> Double? {
+    /// User plus system CPU seconds of the process and its living descendants (of the process
+    /// alone with `descendants: false`).
+    public func cpuSeconds(descendants: Bool = true) -> Double? {
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         var total = 0.0
         var any = false
-        for process in [pid] + Self.descendants(of: pid) {
+        for process in [pid] + (descendants ? Self.descendants(of: pid) : []) {
             guard let stat = try? String(contentsOfFile: "/proc/\(process)/stat", encoding: .utf8),
                   let close = stat.lastIndex(of: ")") else { continue }
             // Fields after "pid (comm)": state is field 3, utime 14, stime 15.
