@@ -55,6 +55,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Connections one client address may keep open (clients on this machine count only toward --max-connections).", valueName: "n"))
     var maxConnectionsPerAddress: Int = 256
 
+    @Option(help: ArgumentHelp("Handler processes running at once, over all endpoints (websocketd's default, 1024); more handshakes get 503.", valueName: "n"))
+    var maxHandlerProcesses: Int = 1024
+
     @Option(help: ArgumentHelp("Event-loop threads, each with its own listening socket. Default: one per CPU core.", valueName: "n"))
     var threads: Int?
 
@@ -110,6 +113,9 @@ struct Serve: AsyncParsableCommand {
         if let maxConnections, maxConnections < 1 {
             throw ValidationError("--max-connections \(maxConnections) is too small: give at least 1.")
         }
+        if maxHandlerProcesses < 1 {
+            throw ValidationError("--max-handler-processes \(maxHandlerProcesses) is too small: give at least 1.")
+        }
         if maxConnectionsPerAddress < 1 {
             throw ValidationError("--max-connections-per-address \(maxConnectionsPerAddress) is too small: give at least 1.")
         }
@@ -142,6 +148,7 @@ struct Serve: AsyncParsableCommand {
         configuration.pingInterval = .milliseconds(Int64(pingInterval * 1000))
         configuration.headTimeout = .milliseconds(Int64(headTimeout * 1000))
         configuration.maxConnections = maxConnections
+        configuration.maxHandlerProcesses = maxHandlerProcesses
         configuration.maxConnectionsPerAddress = maxConnectionsPerAddress
         configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
         configuration.headers = header.compactMap { try? CustomHeader(parsing: $0) }

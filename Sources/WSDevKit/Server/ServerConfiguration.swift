@@ -46,6 +46,8 @@ public struct ServerConfiguration: Sendable {
     /// `--max-connections-per-address`: connections one client address may keep (loopback clients
     /// count only toward the total).
     public var maxConnectionsPerAddress = 256
+    /// `--max-handler-processes`: handler processes running at once, over all endpoints.
+    public var maxHandlerProcesses = 1024
     /// `--threads`: event-loop threads, each with its own listening socket.
     public var eventLoops = ServerConfiguration.defaultEventLoops
 

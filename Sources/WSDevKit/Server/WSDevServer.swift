@@ -13,7 +13,7 @@ public struct WSDevServer: Sendable {
     let root: DocumentRoot
     let registry = SessionRegistry()
     /// Every handler process, so that none outlives the server.
-    let processes = ProcessTable()
+    let processes: ProcessTable
     let accessLog: Logger
     let libraryLog: Logger
     let handlers: HandlerDirectory?
@@ -23,6 +23,7 @@ public struct WSDevServer: Sendable {
     public init(configuration: ServerConfiguration) throws(StartupError) {
         self.configuration = configuration
         self.root = try DocumentRoot(path: configuration.root)
+        self.processes = ProcessTable(limit: configuration.maxHandlerProcesses)
         self.endpoints = EndpointTable(configuration.builtins ? ["/echo": EchoEndpoint(), "/chat": ChatEndpoint()] : [:])
         self.accessLog = Logger(label: "wsdev") { _ in
             ConsoleLogHandler(level: configuration.quiet ? .notice : .info)

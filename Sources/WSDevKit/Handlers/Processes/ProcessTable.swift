@@ -5,13 +5,10 @@ import Synchronization
 /// Every handler process this server runs: so that there is a limit to how many, and so that
 /// stopping the server stops them all, whatever they do with SIGTERM.
 final class ProcessTable: Sendable {
-    /// websocketd's default limit on processes, across all endpoints.
-    static let defaultLimit = 1024
-
     private let running = Mutex<[pid_t: ChildProcess]>([:])
     let limit: Int
 
-    init(limit: Int = ProcessTable.defaultLimit) {
+    init(limit: Int) {
         self.limit = limit
     }
 

@@ -26,7 +26,7 @@ struct ScriptEndpoint: WebSocketEndpoint {
         if broadcast == nil, !processes.hasRoom {
             return .refuse(UpgradeRefusal(
                 status: .serviceUnavailable,
-                message: "\(displayName) was not started: wsdev already runs \(processes.limit) handler processes, its limit. Close some connections and try again."))
+                message: "\(displayName) was not started: wsdev already runs \(processes.limit) handler processes, its limit. Close some connections and try again, or raise --max-handler-processes."))
         }
         return directives.protocols.isEmpty
             ? .acceptFirstOffered(by: request)
