@@ -58,6 +58,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Handler processes running at once, over all endpoints (websocketd's default, 1024); more handshakes get 503.", valueName: "n"))
     var maxHandlerProcesses: Int = 1024
 
+    @Option(help: ArgumentHelp("Processes one handler file may run at once; more handshakes on it get 503.", valueName: "n"))
+    var maxProcessesPerHandler: Int = 256
+
     @Option(help: ArgumentHelp("Event-loop threads, each with its own listening socket. Default: one per CPU core.", valueName: "n"))
     var threads: Int?
 
@@ -113,8 +116,8 @@ struct Serve: AsyncParsableCommand {
         if let maxConnections, maxConnections < 1 {
             throw ValidationError("--max-connections \(maxConnections) is too small: give at least 1.")
         }
-        if maxHandlerProcesses < 1 {
-            throw ValidationError("--max-handler-processes \(maxHandlerProcesses) is too small: give at least 1.")
+        for (flag, value) in [("--max-handler-processes", maxHandlerProcesses), ("--max-processes-per-handler", maxProcessesPerHandler)] where value < 1 {
+            throw ValidationError("\(flag) \(value) is too small: give at least 1.")
         }
         if maxConnectionsPerAddress < 1 {
             throw ValidationError("--max-connections-per-address \(maxConnectionsPerAddress) is too small: give at least 1.")
@@ -149,6 +152,7 @@ struct Serve: AsyncParsableCommand {
         configuration.headTimeout = .milliseconds(Int64(headTimeout * 1000))
         configuration.maxConnections = maxConnections
         configuration.maxHandlerProcesses = maxHandlerProcesses
+        configuration.maxProcessesPerHandler = maxProcessesPerHandler
         configuration.maxConnectionsPerAddress = maxConnectionsPerAddress
         configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
         configuration.headers = header.compactMap { try? CustomHeader(parsing: $0) }

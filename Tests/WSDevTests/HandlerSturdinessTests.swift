@@ -92,6 +92,19 @@ final class HandlerSturdinessTests: XCTestCase {
         try held[0].send(text: "still here")
         XCTAssertEqual(try held[0].nextText(), "still here")
     }
+
+    func testOneHandlerCannotTakeEveryProcess() throws {
+        let fixture = try HandlerFixture(
+            ["cat.sh": "#!/bin/sh\nexec cat\n", "other.sh": "#!/bin/sh\nexec cat\n"], arguments: ["--max-processes-per-handler", "2"])
+        let held = try (0..<2).map { _ in try RawWebSocket.open(port: fixture.port, path: "/cat") }
+        let refused = try RawWebSocket.handshake(port: fixture.port, path: "/cat")
+        XCTAssertEqual(refused.reply.status, 503)
+        XCTAssertTrue(refused.reply.text.contains("--max-processes-per-handler"), refused.reply.text)
+        let other = try RawWebSocket.open(port: fixture.port, path: "/other")
+        try other.send(text: "mine")
+        XCTAssertEqual(try other.nextText(), "mine", "another handler still starts")
+        _ = held
+    }
 }
 
 /// permessage-deflate cannot carry a message past `--max-message`: the limit applies to the

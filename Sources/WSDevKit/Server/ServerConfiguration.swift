@@ -48,6 +48,8 @@ public struct ServerConfiguration: Sendable {
     public var maxConnectionsPerAddress = 256
     /// `--max-handler-processes`: handler processes running at once, over all endpoints.
     public var maxHandlerProcesses = 1024
+    /// `--max-processes-per-handler`: handler processes one handler file may run at once.
+    public var maxProcessesPerHandler = 256
     /// `--threads`: event-loop threads, each with its own listening socket.
     public var eventLoops = ServerConfiguration.defaultEventLoops
 

@@ -23,7 +23,7 @@ public struct WSDevServer: Sendable {
     public init(configuration: ServerConfiguration) throws(StartupError) {
         self.configuration = configuration
         self.root = try DocumentRoot(path: configuration.root)
-        self.processes = ProcessTable(limit: configuration.maxHandlerProcesses)
+        self.processes = ProcessTable(limit: configuration.maxHandlerProcesses, perOwner: configuration.maxProcessesPerHandler)
         self.endpoints = EndpointTable(configuration.builtins ? ["/echo": EchoEndpoint(), "/chat": ChatEndpoint()] : [:])
         self.accessLog = Logger(label: "wsdev") { _ in
             ConsoleLogHandler(level: configuration.quiet ? .notice : .info)

@@ -33,7 +33,7 @@ final class PipedProcess {
     /// Starts the process; its owner hears from it from the next turn of `loop` on.
     init(
         spawning path: String, arguments: [String] = [], environment: [String: String], directory: String?,
-        on loop: any EventLoop, table: ProcessTable, lineLimit: Int,
+        on loop: any EventLoop, table: ProcessTable, owner: String, lineLimit: Int,
         framing: (@Sendable (ChannelPipeline.SynchronousOperations) throws -> Void)? = nil
     ) throws {
         let (child, pipes) = try ChildProcess.spawn(path, arguments: arguments, environment: environment, directory: directory)
@@ -41,7 +41,7 @@ final class PipedProcess {
         self.loop = loop
         self.table = table
         self.reader = OutputReader()
-        table.add(child)
+        table.add(child, owner: owner)
         let bound = NIOLoopBound(self, eventLoop: loop)
         let reader = NIOLoopBound(self.reader, eventLoop: loop)
         NIOPipeBootstrap(group: loop)

@@ -44,7 +44,7 @@ final class BroadcastGroup: Sendable {
             do {
                 shared.process = try PipedProcess(
                     spawning: file, environment: environment, directory: (file as NSString).deletingLastPathComponent,
-                    on: socket.eventLoop, table: processes, lineLimit: maxMessageBytes)
+                    on: socket.eventLoop, table: processes, owner: scriptName, lineLimit: maxMessageBytes)
                 shared.process?.owner = shared
                 state.withLock { $0.process = NIOLoopBound(shared, eventLoop: socket.eventLoop) }
             } catch {

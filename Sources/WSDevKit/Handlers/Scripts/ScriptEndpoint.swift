@@ -23,10 +23,8 @@ struct ScriptEndpoint: WebSocketEndpoint {
     }
 
     func immediateAdmission(_ request: ConnectionInfo) -> Admission? {
-        if broadcast == nil, !processes.hasRoom {
-            return .refuse(UpgradeRefusal(
-                status: .serviceUnavailable,
-                message: "\(displayName) was not started: wsdev already runs \(processes.limit) handler processes, its limit. Close some connections and try again, or raise --max-handler-processes."))
+        if broadcast == nil, let why = processes.refusal(for: displayName) {
+            return .refuse(UpgradeRefusal(status: .serviceUnavailable, message: "\(displayName) was not started: \(why)"))
         }
         return directives.protocols.isEmpty
             ? .acceptFirstOffered(by: request)
@@ -39,7 +37,7 @@ struct ScriptEndpoint: WebSocketEndpoint {
         do {
             let process = try PipedProcess(
                 spawning: file, environment: environment, directory: (file as NSString).deletingLastPathComponent,
-                on: socket.eventLoop, table: processes, lineLimit: maxMessageBytes)
+                on: socket.eventLoop, table: processes, owner: displayName, lineLimit: maxMessageBytes)
             return ScriptSession(socket: socket, process: process, format: directives.messages, scriptName: scriptName, maxLine: maxMessageBytes, log: log)
         } catch {
             log.error("WS   \(socket.info.path) #\(socket.info.id): \(error); closing with 1011")
