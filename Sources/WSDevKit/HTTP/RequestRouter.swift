@@ -60,6 +60,9 @@ struct RequestRouter: Sendable {
         }
         devHeaders.apply(to: &response.headers)
         response.headers[.date] = date.now
+        // Hummingbird ends the connection after exactly this (`RequestHeadNormaliser` says it so for
+        // every request that ends one); RFC 9112 §9.6 asks the answer to say so too.
+        if request.headers[.connection] == "close" { response.headers[.connection] = "close" }
         let length = response.headers[.contentLength].map { " \($0) B" } ?? ""
         accessLog.info("\(request.method.rawValue) \(request.head.path ?? "/") \(response.status.code)\(length) \((ContinuousClock.now - started).logText)")
         try await writer.write(response: response.head, body: response.body)

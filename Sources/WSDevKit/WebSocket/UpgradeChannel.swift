@@ -101,6 +101,7 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         if let fastPath, outcome == nil {
             try pipeline.addHandler(FastFileHandler(fastPath))
         }
+        try pipeline.addHandler(RequestHeadNormaliser())
         try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
         try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
         let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
