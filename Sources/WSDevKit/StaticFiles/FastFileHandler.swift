@@ -22,6 +22,8 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let endpoints: EndpointTable
         let date: DateHeader
         let accessLog: Logger
+        /// A request for another name is the slow path's to refuse.
+        let hosts: AllowedHosts
         /// Decided once: formatting a line that `--quiet` drops still costs a little per request.
         var logsRequests: Bool { accessLog.logLevel <= .info }
     }
@@ -109,6 +111,7 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         // A body, an upgrade, a range or an expectation: the slow path knows what to do with each.
         for name in Self.slowHeaders where head.headers.contains(name: name) { return nil }
+        guard case .one(let host) = head.headers.single("host"), shared.hosts.allows(host) else { return nil }
         // The slow path waits while the client does not read; answering here would pile answers up.
         guard context.channel.isWritable else { return nil }
         let path = RequestTarget.split(head.uri).path
