@@ -52,7 +52,7 @@ struct RequestRouter: Sendable {
             // The first request's handshakes were all decided by `UpgradeChannel`.
             let refusal = UpgradeRefusal.afterAnotherRequest(path: path)
             let address = channel.remoteAddress
-            accessLog.notice("WS   refused \(refusal.status.code) for \(address?.ipAddress ?? "?"):\(address?.port ?? 0): \(refusal.message)")
+            accessLog.notice("WS   refused \(refusal.status.code) for \(address?.ipAddress ?? "?"):\(address?.port ?? 0): \(refusal.message.loggable)")
             var headers = refusal.headers
             headers[.connection] = "close"
             response = Response(status: refusal.status, headers: headers, body: .init(byteBuffer: refusal.body))
@@ -75,7 +75,7 @@ struct RequestRouter: Sendable {
         if request.headers[.connection] == "close" { response.headers[.connection] = "close" }
         let length = response.headers[.contentLength].map { " \($0) B" } ?? ""
         if let hostRefusal {
-            accessLog.notice("\(Self.line(request, response.status, length, since: started)): \(hostRefusal.message)")
+            accessLog.notice("\(Self.line(request, response.status, length, since: started)): \(hostRefusal.message.loggable)")
         } else {
             accessLog.info("\(Self.line(request, response.status, length, since: started))")
         }
@@ -84,7 +84,7 @@ struct RequestRouter: Sendable {
 
     /// `GET /app.js 200 1024 B 0.3 ms`; built only when the line is logged (not with `--quiet`).
     private static func line(_ request: Request, _ status: HTTPResponse.Status, _ length: String, since started: ContinuousClock.Instant) -> String {
-        "\(request.method.rawValue) \(request.head.path ?? "/") \(status.code)\(length) \((ContinuousClock.now - started).logText)"
+        "\(request.method.rawValue) \((request.head.path ?? "/").loggable) \(status.code)\(length) \((ContinuousClock.now - started).logText)"
     }
 
     private static let hostField = HTTPField.Name("host")!

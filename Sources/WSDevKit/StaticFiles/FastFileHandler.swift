@@ -162,7 +162,7 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
         needsFlush = true
         guard let started = request.started else { return }
         shared.accessLog.info(
-            "\(request.head.method.rawValue) \(request.head.uri) \(notModified ? 304 : 200)\(notModified ? "" : entry.logLength) \((ContinuousClock.now - started).logText)")
+            "\(request.head.method.rawValue) \(request.head.uri.loggable) \(notModified ? 304 : 200)\(notModified ? "" : entry.logLength) \((ContinuousClock.now - started).logText)")
     }
 
     /// Hands a request this handler took after all to the slow path, as if it had never stopped here.

@@ -140,7 +140,7 @@ struct UpgradeChannel: ServerChildChannel, HTTPChannelHandler {
         headers[.connection] = "close"
         let address = http.channel.remoteAddress
         let remote = "\(address?.ipAddress ?? "?"):\(address?.port ?? 0)"
-        accessLog.notice("WS   refused \(refusal.status.code) for \(remote): \(refusal.message)")
+        accessLog.notice("WS   refused \(refusal.status.code) for \(remote): \(refusal.message.loggable)")
         do {
             try await http.executeThenClose { _, outbound in
                 try await outbound.write(contentsOf: [.head(HTTPResponse(status: refusal.status, headerFields: headers)), .body(body), .end(nil)])
