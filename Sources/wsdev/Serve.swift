@@ -94,6 +94,11 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Let pages from any site open WebSockets here (off by default: only this server's, localhost and file:// pages may).")
     var allowAnyOrigin = false
 
+    @Option(help: ArgumentHelp(
+        "Also answer requests for this host name, e.g. myapp.test; .example.com allows the domain and its subdomains, any turns the check off (repeatable). localhost and IP addresses always work.",
+        valueName: "name"))
+    var allowedHost: [String] = []
+
     @Flag(help: "Do not provide the built-in /echo and /chat endpoints.")
     var noBuiltins = false
 
@@ -128,6 +133,9 @@ struct Serve: AsyncParsableCommand {
         if lan, let host {
             throw ValidationError("--lan listens on every interface and --host \(host) on one address: pick one (drop --host to use --lan, or drop --lan).")
         }
+        for value in allowedHost {
+            if let problem = AllowedHosts.problem(with: value) { throw ValidationError(problem) }
+        }
         for line in header {
             do { _ = try CustomHeader(parsing: line) } catch { throw ValidationError(error.description) }
         }
@@ -145,6 +153,7 @@ struct Serve: AsyncParsableCommand {
             maxMessageBytes: maxMessage.bytes
         )
         configuration.origins = OriginPolicy(allowed: origin, allowAny: allowAnyOrigin)
+        configuration.allowedHosts = AllowedHosts(allowedHost)
         configuration.builtins = !noBuiltins
         configuration.poll = poll
         configuration.spa = spa

@@ -132,7 +132,7 @@ final class CommandLineTests: XCTestCase {
         try site.write("big.bin", big)
         let server = try ServerProcess(root: site.root.path)
         let connection = try TCPConnection(port: server.port, receiveBuffer: 32 << 10)
-        try connection.send("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+        try connection.send("GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n")
         let head = try connection.read(until: Array("\r\n\r\n".utf8))
         XCTAssertTrue(String(decoding: head, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
         _ = try connection.read(count: 4096)  // the download is under way
@@ -149,13 +149,13 @@ final class CommandLineTests: XCTestCase {
         defer { _ = server.stop() }
         XCTAssertTrue(server.log.contains("http://localhost:\(server.port)/"), server.log)
         let v4 = try TCPConnection(port: server.port, host: "127.0.0.1")
-        try v4.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        try v4.send("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         XCTAssertEqual(try RawHTTP.read(from: v4).text, "both")
         guard server.log.contains("[::1]") else {
             throw XCTSkip("this machine has no IPv6 loopback")
         }
         let v6 = try TCPConnection(port: server.port, host: "::1")
-        try v6.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        try v6.send("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         XCTAssertEqual(try RawHTTP.read(from: v6).text, "both")
     }
 

@@ -156,7 +156,7 @@ final class DevServerTests: XCTestCase {
         XCTAssertEqual(try RawHTTP.read(from: reply).text, "{}")
         XCTAssertEqual(try RawHTTP.get("/data.json", port: server.port).text, "{}")
         if let v6 = try? TCPConnection(port: server.port, host: "::1") {
-            try v6.send("GET /data.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            try v6.send("GET /data.json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
             XCTAssertEqual(try RawHTTP.read(from: v6).text, "{}")
         }
 

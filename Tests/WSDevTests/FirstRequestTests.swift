@@ -44,7 +44,7 @@ final class FirstRequestTests: ServerTestCase {
     /// log says the same.
     func testAHandshakeAfterAnotherRequestIsRefusedWithTheReason() throws {
         let connection = try TCPConnection(port: port)
-        try connection.send("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+        try connection.send("GET /a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n")
         XCTAssertEqual(try RawHTTP.read(from: connection).text, "alpha\n")
         try connection.send(handshake())
         let refused = try RawHTTP.read(from: connection)
@@ -130,7 +130,7 @@ final class FirstRequestTests: ServerTestCase {
     /// all: the connection waited until the client gave up), and the server serves the next.
     func testARequestThatCannotBeParsedGets400() throws {
         for request in [
-            "GET /a.txt HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n",
+            "GET /a.txt HTTP/1.1\r\nHost: localhost\r\nBad Header: y\r\n\r\n",
             handshake(extra: "X-Folded: one\r\n two\r\n"),  // obs-fold, which RFC 9112 lets a server refuse
         ] {
             let connection = try TCPConnection(port: port, timeout: 10)
@@ -159,7 +159,7 @@ final class FirstRequestTests: ServerTestCase {
 
     func testHTTPRequestsSentByteByByteOrPipelinedAreAnsweredInOrder() throws {
         let slow = try TCPConnection(port: port)
-        for byte in Array("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n".utf8) {
+        for byte in Array("GET /a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8) {
             try slow.send([byte])
             usleep(200)
         }
@@ -168,7 +168,7 @@ final class FirstRequestTests: ServerTestCase {
         XCTAssertEqual(String(decoding: first.body, as: UTF8.self), "alpha\n")
 
         let pipelined = try TCPConnection(port: port)
-        try pipelined.send("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /nothing HTTP/1.1\r\nHost: x\r\n\r\nGET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+        try pipelined.send("GET /a.txt HTTP/1.1\r\nHost: localhost\r\n\r\nGET /nothing HTTP/1.1\r\nHost: localhost\r\n\r\nGET /a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n")
         XCTAssertEqual(try RawHTTP.read(from: pipelined).status, 200)
         XCTAssertEqual(try RawHTTP.read(from: pipelined).status, 404)
         XCTAssertEqual(try RawHTTP.read(from: pipelined).status, 200)
@@ -204,11 +204,11 @@ extension FirstRequestTests {
             XCTAssertTrue(probe.isClosedByPeer(), "the server closes a connection that can no longer ask anything")
         }
         let partial = try TCPConnection(port: port)
-        try partial.send("GET /a.txt HTTP/1.1\r\nHost: x\r\n")
+        try partial.send("GET /a.txt HTTP/1.1\r\nHost: localhost\r\n")
         shutdown(partial.descriptor, Int32(SHUT_WR))
         XCTAssertTrue(partial.isClosedByPeer(), "a request cut short by the client's FIN ends the connection")
         let after = try TCPConnection(port: port)
-        try after.send("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+        try after.send("GET /a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n")
         XCTAssertEqual(try RawHTTP.read(from: after).status, 200, "and the server goes on serving")
     }
 }

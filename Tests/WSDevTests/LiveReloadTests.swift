@@ -82,7 +82,7 @@ final class LiveReloadTests: XCTestCase {
 
         // HEAD agrees with GET without sending the page.
         let connection = try TCPConnection(port: port)
-        try connection.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET /app.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        try connection.send("HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\nGET /app.js HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         let head = try RawHTTP.read(from: connection, method: "HEAD")
         XCTAssertEqual(head[header: "Content-Length"], String(page.body.count))
         XCTAssertEqual(head[header: "ETag"], etag)

@@ -4,7 +4,8 @@ import XCTest
 /// Cross-site WebSocket hijacking defence, and the built-in /chat.
 final class OriginAndChatTests: XCTestCase {
     func testForeignOriginsAreRefusedUnlessAllowed() throws {
-        let fixture = try HandlerFixture(["cat.sh": "#!/bin/sh\nexec cat\n"])
+        // Hosts-file names for this machine, which the Host check lets through only when given.
+        let fixture = try HandlerFixture(["cat.sh": "#!/bin/sh\nexec cat\n"], arguments: ["--allowed-host", "wsdev.test", "--allowed-host", "other.test"])
         let port = fixture.port
         for allowed in [nil, "null", "http://localhost:3000", "http://127.0.0.1:\(port)", "http://[::1]:8080"] {
             let reply = try RawWebSocket.handshake(port: port, path: "/cat", headers: ["Origin": allowed]).reply

@@ -37,7 +37,7 @@ final class StaticFastPathTests: XCTestCase {
     }
 
     private func request(_ method: String, _ target: String, _ extra: String = "") -> String {
-        "\(method) \(target) HTTP/1.1\r\nHost: x\r\n\(extra)\r\n"
+        "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\n\(extra)\r\n"
     }
 
     /// Sends all requests at once (pipelined) and reads one reply per request, in order.

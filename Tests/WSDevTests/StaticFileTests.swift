@@ -52,7 +52,7 @@ final class StaticFileTests: XCTestCase {
 
     func testHeadHasHeadersButNoBody() throws {
         let connection = try TCPConnection(port: port)
-        try connection.send("HEAD /app.js HTTP/1.1\r\nHost: x\r\n\r\nGET /app.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        try connection.send("HEAD /app.js HTTP/1.1\r\nHost: localhost\r\n\r\nGET /app.js HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         let head = try RawHTTP.read(from: connection, method: "HEAD")
         XCTAssertEqual(head.status, 200)
         XCTAssertEqual(head[header: "Content-Length"], "18")

@@ -51,6 +51,7 @@ struct ConnectionPipeline: Sendable {
         try pipeline.addHandler(BadRequestCloser(accessLog: accessLog))
         try pipeline.addHandler(IdleConnectionCloser(timeout: idleTimeout))
         if let fastPath { try pipeline.addHandler(FastFileHandler(fastPath)) }
+        try pipeline.addHandler(RequestHeadNormaliser())
         try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
         try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: accessLog))
         let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(

@@ -7,7 +7,7 @@ import NIOCore
 enum PlainAnswer {
     static func send(_ refusal: UpgradeRefusal, on channel: any Channel, log: Logger, kind: String = "WS   refused") {
         let address = channel.remoteAddress
-        log.notice("\(kind) \(refusal.status.code) for \(address?.ipAddress ?? "?"):\(address?.port ?? 0): \(refusal.message)")
+        log.notice("\(kind) \(refusal.status.code) for \(address?.ipAddress ?? "?"):\(address?.port ?? 0): \(refusal.message.loggable)")
         let body = refusal.body
         var out = channel.allocator.buffer(capacity: 160 + body.readableBytes)
         out.writeString("HTTP/1.1 \(refusal.status.code) \(refusal.status.reasonPhrase)\r\n")

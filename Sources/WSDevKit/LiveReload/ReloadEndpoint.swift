@@ -33,12 +33,12 @@ struct ReloadEndpoint: WebSocketEndpoint {
         let info = socket.info
         let page = Self.parameter("path", in: info.query) ?? "/"
         guard Self.parameter("token", in: info.query) == token else {
-            log.info("live reload: a page at \(page) was served by an earlier wsdev run; telling it to reload")
+            log.info("live reload: a page at \(page.loggable) was served by an earlier wsdev run; telling it to reload")
             socket.close(code: CloseCode.policyViolation, reason: ReloadScript.staleReason)
             return Listening(hub: nil, id: info.id)
         }
         hub.join(socket, source: PageSource(urlPath: page, root: root))
-        log.debug("live reload: \(page) is listening (\(hub.count) open)")
+        log.debug("live reload: \(page.loggable) is listening (\(hub.count) open)")
         return Listening(hub: hub, id: info.id)
     }
 

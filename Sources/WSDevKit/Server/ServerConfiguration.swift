@@ -17,6 +17,8 @@ public struct ServerConfiguration: Sendable {
     public var maxMessageBytes: Int
     /// Which web pages may open WebSockets here (`--origin`, `--allow-any-origin`).
     public var origins = OriginPolicy()
+    /// `--allowed-host`: names besides localhost and IP addresses that requests may give in `Host`.
+    public var allowedHosts = AllowedHosts()
     /// `/echo` and `/chat`; off with `--no-builtins`.
     public var builtins = true
     /// `--poll`: live reload compares the tree periodically instead of using inotify.
@@ -90,4 +92,15 @@ public struct ServerConfiguration: Sendable {
     }
 
     var isLoopbackDefault: Bool { host == nil || host == "localhost" }
+
+    /// `allowedHosts`, and the names this server was told it goes by: `--host NAME`, and on every
+    /// interface (`--lan`, `--host 0.0.0.0`) the machine's names, which phones may be given.
+    var hostPolicy: AllowedHosts {
+        var policy = allowedHosts
+        if let host, !host.contains(":") { policy.add(name: host) }
+        if lan || host == "0.0.0.0" || host == "::" {
+            for name in MachineNames.current() { policy.add(name: name) }
+        }
+        return policy
+    }
 }

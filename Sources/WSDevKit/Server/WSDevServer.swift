@@ -48,12 +48,14 @@ public struct WSDevServer: Sendable {
     /// Runs until SIGINT or SIGTERM; throws `StartupError` when it cannot listen.
     public func run(onReady: @escaping @Sendable (_ port: Int) -> Void = { _ in }) async throws {
         let maxMessage = configuration.maxMessageBytes
+        let hosts = configuration.hostPolicy
         let router = RequestRouter(
             statics: StaticResponder(root: root, sniffer: MagicSniffer(), injector: liveReload?.injector, spa: configuration.spa),
             endpoints: endpoints, accessLog: accessLog,
-            devHeaders: DevHeaders(custom: configuration.headers, cors: configuration.cors, coi: configuration.crossOriginIsolation))
+            devHeaders: DevHeaders(custom: configuration.headers, cors: configuration.cors, coi: configuration.crossOriginIsolation),
+            hosts: hosts)
         let route = ConnectionPipeline(
-            handshake: Handshake(endpoints: endpoints, deflate: configuration.deflate, origins: configuration.origins),
+            handshake: Handshake(endpoints: endpoints, deflate: configuration.deflate, origins: configuration.origins, hosts: hosts),
             sessions: SessionRunner(registry: registry, maxMessageBytes: maxMessage, pingInterval: configuration.pingInterval, accessLog: accessLog),
             accessLog: accessLog,
             fastPath: router.fastPath,

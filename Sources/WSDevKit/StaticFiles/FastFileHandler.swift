@@ -22,6 +22,8 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let endpoints: EndpointTable
         let date: DateHeader
         let accessLog: Logger
+        /// A request for another name is the slow path's to refuse.
+        let hosts: AllowedHosts
         /// Decided once: formatting a line that `--quiet` drops still costs a little per request.
         var logsRequests: Bool { accessLog.logLevel <= .info }
     }
@@ -109,6 +111,7 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         // A body, an upgrade, a range or an expectation: the slow path knows what to do with each.
         for name in Self.slowHeaders where head.headers.contains(name: name) { return nil }
+        guard case .one(let host) = head.headers.single("host"), shared.hosts.allows(host) else { return nil }
         // The slow path waits while the client does not read; answering here would pile answers up.
         guard context.channel.isWritable else { return nil }
         let path = RequestTarget.split(head.uri).path
@@ -159,7 +162,7 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
         needsFlush = true
         guard let started = request.started else { return }
         shared.accessLog.info(
-            "\(request.head.method.rawValue) \(request.head.uri) \(notModified ? 304 : 200)\(notModified ? "" : entry.logLength) \((ContinuousClock.now - started).logText)")
+            "\(request.head.method.rawValue) \(request.head.uri.loggable) \(notModified ? 304 : 200)\(notModified ? "" : entry.logLength) \((ContinuousClock.now - started).logText)")
     }
 
     /// Hands a request this handler took after all to the slow path, as if it had never stopped here.

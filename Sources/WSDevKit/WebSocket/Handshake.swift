@@ -4,8 +4,9 @@ import NIOHTTP1
 import NIOHTTPTypesHTTP1
 import Synchronization
 
-/// Decides whether a WebSocket handshake is accepted (RFC 6455 §4.2.1): first the checks every
-/// handshake must pass, then the origin policy, then the endpoint's own admission.
+/// Decides whether a WebSocket handshake is accepted (RFC 6455 §4.2.1): first the Host (DNS
+/// rebinding), then the checks every handshake must pass, then the origin policy, then the
+/// endpoint's own admission.
 final class Handshake: Sendable {
     struct Accepted: Sendable {
         let endpoint: any WebSocketEndpoint
@@ -25,14 +26,16 @@ final class Handshake: Sendable {
     /// Whether permessage-deflate may be negotiated (off with `--no-deflate`).
     let deflate: Bool
     let origins: OriginPolicy
+    let hosts: AllowedHosts
     private let nextID = Atomic<Int>(0)
     /// wsdev's own connections (live reload) count down from -1, so users' sockets are #1, #2…
     private let nextReservedID = Atomic<Int>(0)
 
-    init(endpoints: EndpointTable, deflate: Bool, origins: OriginPolicy) {
+    init(endpoints: EndpointTable, deflate: Bool, origins: OriginPolicy, hosts: AllowedHosts = AllowedHosts()) {
         self.endpoints = endpoints
         self.deflate = deflate
         self.origins = origins
+        self.hosts = hosts
     }
 
     /// A handshake that passed the generic checks and waits for its endpoint's `admit`.
@@ -49,12 +52,19 @@ final class Handshake: Sendable {
 
     /// Everything that needs no waiting; most built-ins decide here, so no task is started.
     func begin(_ head: HTTPRequestHead, remote: SocketAddress?, local: SocketAddress?) -> Progress {
+        // First, so that a page by a foreign name learns nothing, not even which endpoints exist.
+        let host = head.headers.single("host")
+        if let refusal = hosts.refusal(host) {
+            return .decided(.refuse(UpgradeRefusal(status: refusal.status, message: refusal.message)))
+        }
         let (endpoint, path): (any WebSocketEndpoint, String)
         switch check(head) {
         case .failure(let refusal): return .decided(.refuse(refusal))
         case .success(let passed): (endpoint, path) = passed
         }
-        if let refusal = origins.check(origin: head.headers.first(name: "origin"), host: head.headers.first(name: "host")) {
+        // The Host names this server now, so an Origin equal to it is one of this server's pages.
+        let allowedHost: String? = if case .one(let value) = host { value } else { nil }
+        if let refusal = origins.check(origin: head.headers.first(name: "origin"), host: allowedHost) {
             return .decided(.refuse(refusal))
         }
         let id = ReservedPaths.contains(path)

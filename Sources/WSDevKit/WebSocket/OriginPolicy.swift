@@ -14,7 +14,8 @@ public struct OriginPolicy: Sendable {
         self.allowAny = allowAny
     }
 
-    /// nil when allowed; otherwise the refusal to send.
+    /// nil when allowed; otherwise the refusal to send. `host` must be one `AllowedHosts` passed:
+    /// an Origin equal to any Host at all is exactly what a DNS-rebound page sends.
     func check(origin: String?, host: String?) -> UpgradeRefusal? {
         guard !allowAny, let origin, !origin.isEmpty else { return nil }
         if let host, Self.isOrigin(origin, ofHost: host) { return nil }
