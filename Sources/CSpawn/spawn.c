@@ -36,6 +36,10 @@ int wsdev_spawn(pid_t *pid, const char *path, char *const argv[], char *const en
     return result;
 }
 
-int wsdev_pipe(int fds[2]) {
-    return pipe2(fds, O_CLOEXEC);
+int wsdev_pipe(int fds[2], int size) {
+    int result = pipe2(fds, O_CLOEXEC);
+    // A larger pipe lets a big message cross in one write and one read instead of sixteen; the
+    // kernel allocates its pages only as they fill. Refused above /proc/sys/fs/pipe-max-size: fine.
+    if (result == 0 && size > 0) (void)fcntl(fds[1], F_SETPIPE_SZ, size);
+    return result;
 }

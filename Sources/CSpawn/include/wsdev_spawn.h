@@ -10,7 +10,8 @@
 int wsdev_spawn(pid_t *pid, const char *path, char *const argv[], char *const envp[],
                 const char *directory, int input, int output, int error);
 
-/// A pipe whose two ends close on exec (pipe2 with O_CLOEXEC, which Swift's Glibc does not show).
-int wsdev_pipe(int fds[2]);
+/// A pipe whose two ends close on exec (pipe2 with O_CLOEXEC, which Swift's Glibc does not show),
+/// with room for `size` bytes when the system allows it (F_SETPIPE_SZ; the default is 64 KiB).
+int wsdev_pipe(int fds[2], int size);
 
 #endif

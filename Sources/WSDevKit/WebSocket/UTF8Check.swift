@@ -85,11 +85,18 @@ struct UTF8Stream {
         }
     }
 
-    /// How many bytes at the start are ASCII, eight at a step.
+    /// How many bytes at the start are ASCII, thirty-two (then eight) at a step.
     static func asciiPrefix(of bytes: UnsafeRawBufferPointer) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
+        let high: UInt64 = 0x8080_8080_8080_8080
         var index = 0
-        while index + 8 <= bytes.count, base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+        while index + 32 <= bytes.count {
+            let any = base.loadUnaligned(fromByteOffset: index, as: UInt64.self) | base.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+                | base.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self) | base.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
+            guard any & high == 0 else { break }
+            index += 32
+        }
+        while index + 8 <= bytes.count, base.loadUnaligned(fromByteOffset: index, as: UInt64.self) & high == 0 {
             index += 8
         }
         while index < bytes.count, bytes[index] < 0x80 { index += 1 }

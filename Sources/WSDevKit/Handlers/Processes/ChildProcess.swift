@@ -39,7 +39,7 @@ final class ChildProcess: Sendable {
         defer { for pair in ends { for fd in pair where fd >= 0 { close(fd) } } }
         for _ in 0..<3 {
             var pair: [CInt] = [-1, -1]
-            guard wsdev_pipe(&pair) == 0 else { throw SpawnError(path: path, errno: errno) }
+            guard wsdev_pipe(&pair, 1 << 20) == 0 else { throw SpawnError(path: path, errno: errno) }
             ends.append(pair)
         }
         let argv = ([path] + arguments).map { strdup($0) } + [nil]

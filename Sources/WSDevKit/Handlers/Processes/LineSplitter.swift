@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// Splits a handler's output into lines ("\n", a "\r" before it dropped), each a slice of what was
@@ -22,16 +23,22 @@ struct LineSplitter: ByteToMessageDecoder {
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        let view = buffer.readableBytesView
-        guard let newline = view[(view.startIndex + scanned)...].firstIndex(of: UInt8(ascii: "\n")) else {
-            scanned = view.count
+        let from = scanned
+        // memchr: a generic search over the buffer's view went byte by byte, a quarter of the
+        // server's time with 64 KiB lines.
+        let found: Int? = buffer.withUnsafeReadableBytes { bytes in
+            guard bytes.count > from, let base = bytes.baseAddress,
+                let hit = memchr(base + from, Int32(UInt8(ascii: "\n")), bytes.count - from) else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
+        }
+        guard let length = found else {
+            scanned = buffer.readableBytes
             guard scanned > limit else { return .needMoreData }
             guard truncating else { throw TooLong(limit: limit) }
             scanned = 0
             context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: limit)!))
             return .continue
         }
-        let length = newline - view.startIndex
         scanned = 0
         guard length <= limit + 1 else { throw TooLong(limit: limit) }
         var line = buffer.readSlice(length: length)!

@@ -46,6 +46,8 @@ final class PipedProcess {
         let reader = NIOLoopBound(self.reader, eventLoop: loop)
         NIOPipeBootstrap(group: loop)
             .channelOption(.allowRemoteHalfClosure, value: true)
+            // Up to the pipe's size in one read, so a large line is rarely joined from pieces.
+            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 1 << 20))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
