@@ -6,7 +6,6 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "wsdev", targets: ["wsdev"]),
-        .library(name: "WSDevKit", targets: ["WSDevKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -29,11 +28,30 @@ let package = Package(
             providers: [.apt(["libmagic-dev"])]
         ),
         .target(name: "CSpawn", path: "Sources/CSpawn"),
+        // RFC 6455's wire format, shared by the server and the load generator: no policy, no I/O.
+        .target(
+            name: "WSWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // `wsdev bench`: a WebSocket load generator on plain sockets, which never imports the server.
+        .target(
+            name: "WSDevBench",
+            dependencies: [
+                "WSWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "WSDevKit",
             dependencies: [
                 "CMagic",
                 "CSpawn",
+                "WSWire",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -57,12 +75,13 @@ let package = Package(
             name: "wsdev",
             dependencies: [
                 "WSDevKit",
+                "WSDevBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "WSDevTests",
-            dependencies: ["WSDevKit", "wsdev", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["WSDevKit", "WSWire", "WSDevBench", "wsdev", .product(name: "Crypto", package: "swift-crypto")]
         ),
     ],
     swiftLanguageModes: [.v6]

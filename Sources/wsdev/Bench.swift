@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WSDevBench
 import WSDevKit
 
 extension BenchPlan.Mode: ExpressibleByArgument {}

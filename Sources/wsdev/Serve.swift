@@ -105,6 +105,12 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Do not negotiate permessage-deflate compression on WebSockets.")
     var noDeflate = false
 
+    @Flag(help: ArgumentHelp("Answer every request on the general path (for comparing paths in tests and benchmarks).", visibility: .hidden))
+    var noFastPath = false
+
+    @Flag(help: ArgumentHelp("Log what SwiftNIO and the other libraries say, at trace level.", visibility: .hidden))
+    var traceLibrary = false
+
     @Flag(name: .shortAndLong, help: "Print no access log lines (the banner and errors still show).")
     var quiet = false
 
@@ -160,6 +166,8 @@ struct Serve: AsyncParsableCommand {
         configuration.pingInterval = .milliseconds(Int64(pingInterval * 1000))
         configuration.headTimeout = .milliseconds(Int64(headTimeout * 1000))
         configuration.maxConnections = maxConnections
+        configuration.tuning.staticFastPath = !noFastPath
+        configuration.tuning.traceLibrary = traceLibrary
         configuration.maxHandlerProcesses = maxHandlerProcesses
         configuration.maxProcessesPerHandler = maxProcessesPerHandler
         configuration.maxConnectionsPerAddress = maxConnectionsPerAddress

@@ -1,6 +1,7 @@
 import XCTest
 
-@testable import WSDevKit
+@testable import WSDevBench
+@testable import WSWire
 
 /// `wsdev bench` churn against the real server's /echo: both engines (plain sockets and NIO
 /// channels) verify every echo and every handshake, and report what fails.

@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import WSDevKit
+@testable import WSWire
 
 /// The byte-level helpers the handshake relies on, where a string's bytes are lent and where
 /// they are not.

@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
 
-@testable import WSDevKit
+@testable import WSDevBench
+@testable import WSWire
 
 /// `wsdev bench` echo, latency and bulk against a real server, over real sockets: the plain-socket
 /// engine (`EchoLoop`, the default on Linux) and the NIO one (`--channel-echo`) both verify every

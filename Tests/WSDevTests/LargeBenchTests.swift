@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
 
-@testable import WSDevKit
+@testable import WSDevBench
+@testable import WSWire
 
 /// `wsdev bench --mode large` against script handlers of a real server: one connection, one
 /// message at a time, every echo checked; a slow handler still gets its true rate (echoes that

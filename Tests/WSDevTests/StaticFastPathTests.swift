@@ -30,10 +30,8 @@ final class StaticFastPathTests: XCTestCase {
     }
 
     private func start(_ arguments: [String] = ["--no-reload"], slowOnly: Bool = false) throws {
-        var environment = ProcessInfo.processInfo.environment
-        if slowOnly { environment["WSDEV_NO_FAST_PATH"] = "1" }
         server = try ServerProcess(
-            commandLine: ["serve", site.root.path, "--port", "0", "--host", "127.0.0.1"] + arguments, environment: environment)
+            commandLine: ["serve", site.root.path, "--port", "0", "--host", "127.0.0.1"] + arguments + (slowOnly ? ["--no-fast-path"] : []))
     }
 
     private func request(_ method: String, _ target: String, _ extra: String = "") -> String {

@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
 
-@testable import WSDevKit
+@testable import WSDevBench
+@testable import WSWire
 
 /// `wsdev bench --mode stream` against handlers that print: N clients only read, and the report
 /// has the MB/s summed over them, the slowest one's, and the server's CPU with and without its

@@ -1,4 +1,5 @@
 import NIOCore
+import WSWire
 
 /// One whole WebSocket message, as endpoints send and receive it: fragments joined, permessage-
 /// deflate undone, and text checked to be UTF-8 (RFC 6455 §5.6, §8.1).

@@ -1,3 +1,4 @@
+import WSWire
 /// Which names a request's `Host` may give for this server: the defence against DNS rebinding,
 /// as Vite's `server.allowedHosts`.
 ///

@@ -1,4 +1,5 @@
 import NIOHTTP1
+import WSWire
 
 extension HTTPHeaders {
     /// The value of a field that must appear once: `.one` only when it does.

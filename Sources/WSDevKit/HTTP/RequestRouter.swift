@@ -17,14 +17,15 @@ struct RequestRouter: Sendable {
     let hosts: AllowedHosts
     let date = DateHeader()
     /// Answers `statics` gave for files, which `FastFileHandler` repeats on the event loop; nil
-    /// with `WSDEV_NO_FAST_PATH` set, so tests and benchmarks can compare both paths.
+    /// when tuned off (`ServerConfiguration.Tuning`), so tests and benchmarks can compare both paths.
     let fastFiles: FastFileTable?
 
     init(
         statics: StaticResponder, endpoints: EndpointTable, accessLog: Logger,
-        devHeaders: DevHeaders = DevHeaders(custom: [], cors: false, coi: false), hosts: AllowedHosts = AllowedHosts()
+        devHeaders: DevHeaders = DevHeaders(custom: [], cors: false, coi: false), hosts: AllowedHosts = AllowedHosts(),
+        fastPath: Bool = true
     ) {
-        self.fastFiles = ProcessInfo.processInfo.environment["WSDEV_NO_FAST_PATH"] == nil ? FastFileTable(devHeaders: devHeaders) : nil
+        self.fastFiles = fastPath ? FastFileTable(devHeaders: devHeaders) : nil
         var statics = statics
         statics.fastFiles = fastFiles
         self.statics = statics

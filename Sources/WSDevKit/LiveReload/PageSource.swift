@@ -17,17 +17,14 @@ enum PageSource: Sendable, Equatable {
         func relative(_ path: String) -> String {
             path.hasPrefix(root.path + "/") ? String(path.dropFirst(root.path.count + 1)) : ""
         }
-        switch root.resolve(urlPath: urlPath[...]) {
-        case .file(let file):
+        switch root.page(urlPath: urlPath[...]) {
+        case .file(let file, _):
             self = .file(relative(file.path))
-        case .directory(let folder):
-            let slash = urlPath.hasSuffix("/") ? "" : "/"
-            if case .file(let index) = root.resolve(urlPath: (urlPath + slash + "index.html")[...]) {
-                self = .file(relative(index.path))
-            } else {
-                self = .listing(relative(folder))
-            }
-        case .notFound, .forbidden:
+        case .listing(let folder):
+            self = .listing(relative(folder))
+        case .folderWithoutSlash:
+            self = PageSource(urlPath: urlPath + "/", root: root)
+        case .fileWithSlash, .notFound, .forbidden:
             self = .unknown
         }
     }

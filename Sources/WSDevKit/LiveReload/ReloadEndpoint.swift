@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WSWire
 
 /// `/__wsdev/reload`: the channel the injected script listens on.
 ///

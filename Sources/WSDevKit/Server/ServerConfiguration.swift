@@ -52,6 +52,17 @@ public struct ServerConfiguration: Sendable {
     public var maxHandlerProcesses = 1024
     /// `--max-processes-per-handler`: handler processes one handler file may run at once.
     public var maxProcessesPerHandler = 256
+    /// Switches for comparing the server's paths in tests and benchmarks; not for users.
+    public struct Tuning: Sendable {
+        /// `FastFileHandler` repeats small static answers on the event loop (`--no-fast-path` turns it off).
+        public var staticFastPath = true
+        /// Log what SwiftNIO and the libraries say, at trace level (`--trace-library`).
+        public var traceLibrary = false
+
+        public init() {}
+    }
+
+    public var tuning = Tuning()
     /// `--threads`: event-loop threads, each with its own listening socket.
     public var eventLoops = ServerConfiguration.defaultEventLoops
 

@@ -29,7 +29,7 @@ public struct WSDevServer: Sendable {
             ConsoleLogHandler(level: configuration.quiet ? .notice : .info)
         }
         self.libraryLog = Logger(label: "wsdev.library") { _ in
-            ConsoleLogHandler(level: ProcessInfo.processInfo.environment["WSDEV_DEBUG"] == nil ? .error : .trace, prefix: "[library] ")
+            ConsoleLogHandler(level: configuration.tuning.traceLibrary ? .trace : .error, prefix: "[library] ")
         }
         self.handlers = try Self.handlerDirectory(configuration.handlersDirectory, table: endpoints, processes: processes, maxMessageBytes: configuration.maxMessageBytes, log: accessLog)
         self.liveReload = configuration.liveReload ? LiveReload(root: root, poll: configuration.poll, log: accessLog) : nil
@@ -53,7 +53,7 @@ public struct WSDevServer: Sendable {
             statics: StaticResponder(root: root, sniffer: MagicSniffer(), injector: liveReload?.injector, spa: configuration.spa),
             endpoints: endpoints, accessLog: accessLog,
             devHeaders: DevHeaders(custom: configuration.headers, cors: configuration.cors, coi: configuration.crossOriginIsolation),
-            hosts: hosts)
+            hosts: hosts, fastPath: configuration.tuning.staticFastPath)
         let route = ConnectionPipeline(
             handshake: Handshake(endpoints: endpoints, deflate: configuration.deflate, origins: configuration.origins, hosts: hosts),
             sessions: SessionRunner(registry: registry, maxMessageBytes: maxMessage, pingInterval: configuration.pingInterval, accessLog: accessLog),

@@ -49,6 +49,33 @@ struct DocumentRoot: Sendable {
         }
     }
 
+    /// What a URL path shows, the one answer to "which page" for the responder and for live
+    /// reload: a folder shows its `index.html`, else its listing.
+    enum Page: Equatable {
+        /// A file, and the URL path that names it (a folder's `index.html` included).
+        case file(FileInfo, urlPath: String)
+        case listing(folder: String)
+        /// A folder named without its trailing slash: it is redirected there.
+        case folderWithoutSlash
+        /// A file named with a trailing slash, as if it were a folder.
+        case fileWithSlash
+        case notFound
+        case forbidden
+    }
+
+    func page(urlPath: Substring) -> Page {
+        switch resolve(urlPath: urlPath) {
+        case .notFound: return .notFound
+        case .forbidden: return .forbidden
+        case .file(let file): return urlPath.hasSuffix("/") ? .fileWithSlash : .file(file, urlPath: String(urlPath))
+        case .directory(let folder):
+            guard urlPath.hasSuffix("/") else { return .folderWithoutSlash }
+            let index = urlPath + "index.html"
+            if case .file(let file) = resolve(urlPath: index[...]) { return .file(file, urlPath: String(index)) }
+            return .listing(folder: folder)
+        }
+    }
+
     /// The path under the root that a URL path names, before symlinks are followed; nil when the
     /// URL path is unsafe. `FastFileTable` stats it to check that a URL still leads to the same file.
     func candidate(urlPath: Substring) -> String? {

@@ -29,7 +29,7 @@ struct StaticResponder: Sendable {
         }
         let target = request.head.path ?? "/"
         let path = target.prefix { $0 != "?" }
-        switch root.resolve(urlPath: path) {
+        switch root.page(urlPath: path) {
         case .notFound:
             if spa, request.headers[.accept]?.contains("text/html") == true, case .file(let index) = root.resolve(urlPath: "/index.html") {
                 return await serve(index, request: request, route: nil)
@@ -37,17 +37,14 @@ struct StaticResponder: Sendable {
             return page(.notFound, html: ErrorPage.html(.notFound, "Nothing at \(path) in the document root."), request: request)
         case .forbidden:
             return ErrorPage.response(.forbidden, "\(path) leads outside the document root, so it is not served.")
-        case .file(let file):
-            guard !path.hasSuffix("/") else { return ErrorPage.response(.notFound, "\(path) is a file, not a folder.") }
-            return await serve(file, request: request, route: route(path, candidate: path))
-        case .directory(let directory):
-            guard path.hasSuffix("/") else {
-                let query = target.drop { $0 != "?" }
-                return Response(status: .movedPermanently, headers: [.location: path + "/" + query, .contentLength: "0"])
-            }
-            if case .file(let index) = root.resolve(urlPath: path + "index.html") {
-                return await serve(index, request: request, route: route(path, candidate: path + "index.html"))
-            }
+        case .fileWithSlash:
+            return ErrorPage.response(.notFound, "\(path) is a file, not a folder.")
+        case .file(let file, let urlPath):
+            return await serve(file, request: request, route: route(path, candidate: urlPath[...]))
+        case .folderWithoutSlash:
+            let query = target.drop { $0 != "?" }
+            return Response(status: .movedPermanently, headers: [.location: path + "/" + query, .contentLength: "0"])
+        case .listing(let directory):
             return page(.ok, html: DirectoryListing.html(directory: directory, urlPath: String(path)), request: request)
         }
     }

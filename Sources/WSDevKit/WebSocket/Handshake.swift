@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
 import Synchronization
+import WSWire
 
 /// Decides whether a WebSocket handshake is accepted (RFC 6455 §4.2.1): first the Host (DNS
 /// rebinding), then the checks every handshake must pass, then the origin policy, then the

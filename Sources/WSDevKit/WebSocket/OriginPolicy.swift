@@ -1,4 +1,5 @@
 import Foundation
+import WSWire
 
 /// Which web pages may open WebSockets here (cross-site WebSocket hijacking defence).
 ///

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import WSWire
 
 /// The 101 that accepts a handshake read on the event loop, as NIO's upgrade handler writes it.
 enum SwitchingProtocols {

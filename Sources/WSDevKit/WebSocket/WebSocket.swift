@@ -1,4 +1,5 @@
 import NIOCore
+import WSWire
 
 /// One open WebSocket as its endpoint holds it: send, close, and flow control.
 ///

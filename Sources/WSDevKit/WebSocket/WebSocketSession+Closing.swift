@@ -1,4 +1,5 @@
 import NIOCore
+import WSWire
 
 /// How `WebSocketSession` closes (RFC 6455 §5.5.1, §7): its own close, the answer to the
 /// client's, failing the connection, and the keep-alive pings that notice a vanished peer.

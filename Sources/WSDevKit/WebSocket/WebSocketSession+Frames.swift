@@ -1,4 +1,5 @@
 import NIOCore
+import WSWire
 
 /// What `WebSocketSession` does with each frame it reads (RFC 6455 §5.4-5.6, RFC 7692 §6).
 extension WebSocketSession {

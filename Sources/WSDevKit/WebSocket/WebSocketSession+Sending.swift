@@ -1,4 +1,5 @@
 import NIOCore
+import WSWire
 
 /// How `WebSocketSession` writes: a read batch's frames leave as one buffer at its end, and
 /// frames sent outside a read batch (a handler's output, a broadcast) are flushed once the event

@@ -1,4 +1,5 @@
 import NIOCore
+import WSWire
 
 /// The RFC 6455 engine: one WebSocket, served on its event loop straight from the socket's bytes
 /// to the socket's bytes, for every endpoint (built-ins, handlers, live reload).

@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
 
-@testable import WSDevKit
+@testable import WSDevBench
+@testable import WSWire
 
 /// A WebSocket echo server written for the bench tests, on real loopback sockets, doing what
 /// wsdev's /echo never does: before each echo it pings the client and waits for the pong, then

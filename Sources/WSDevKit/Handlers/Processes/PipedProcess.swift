@@ -46,8 +46,10 @@ final class PipedProcess {
         let reader = NIOLoopBound(self.reader, eventLoop: loop)
         NIOPipeBootstrap(group: loop)
             .channelOption(.allowRemoteHalfClosure, value: true)
-            // Up to the pipe's size in one read, so a large line is rarely joined from pieces.
-            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 1 << 20))
+            // Large reads, so a large line is joined from few pieces; but one read per turn of the
+            // event loop, so a handler that prints without pause cannot keep the loop from others.
+            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 256 << 10))
+            .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations

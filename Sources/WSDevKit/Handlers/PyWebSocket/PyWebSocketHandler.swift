@@ -1,5 +1,6 @@
 import HTTPTypes
 import Logging
+import WSWire
 
 /// `NAME_wsh.py`: a pywebsocket handler, run unmodified through the Python bridge that wsdev
 /// carries. One python3 process serves all of the file's connections, so module globals (a list

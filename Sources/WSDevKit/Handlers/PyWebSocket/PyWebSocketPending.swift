@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import WSWire
 
 /// A `_wsh.py` whose checks (python3 present, the file compiles) run in the background: each
 /// costs a python3 start (100–300 ms), and wsdev should be listening within milliseconds.

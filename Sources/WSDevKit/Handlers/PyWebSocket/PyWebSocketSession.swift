@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import Synchronization
+import WSWire
 
 /// One accepted connection of a `_wsh.py` handler: client messages go to the bridge, the
 /// bridge's sends and closes go to the client. It ends when the handler's thread is done,

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import Synchronization
+import WSWire
 
 /// `wsdev: broadcast` — one process shared by every client of an endpoint: each client's
 /// messages go to its stdin, each stdout line goes to every client. Started by the first client

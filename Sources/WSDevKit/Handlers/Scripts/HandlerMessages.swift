@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import WSWire
 
 /// How WebSocket messages cross a handler's stdin and stdout, one line each (see `HandlerDirectives`).
 enum HandlerMessages {

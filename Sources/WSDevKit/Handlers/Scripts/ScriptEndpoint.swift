@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WSWire
 
 /// An executable file in the handlers folder: one process per connection, or one shared process
 /// with `wsdev: broadcast`.

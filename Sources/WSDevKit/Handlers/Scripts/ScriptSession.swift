@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import WSWire
 
 /// One WebSocket connection served by its own handler process (the websocketd model): messages
 /// in → stdin lines, stdout lines → messages out, stderr → the log, exit status → close code.

@@ -5,7 +5,7 @@ extension ByteBuffer {
     ///
     /// ASCII, by far the most common text, is checked eight bytes a step without copying; only
     /// text with other characters goes through the standard library's validating decoder.
-    var isValidUTF8: Bool {
+    package var isValidUTF8: Bool {
         withUnsafeReadableBytes { bytes in
             let ascii = UTF8Stream.asciiPrefix(of: bytes)
             if ascii == bytes.count { return true }
@@ -18,16 +18,18 @@ extension ByteBuffer {
 /// long frame), so that a message that has already gone wrong is refused then rather than at its
 /// end: RFC 6455 §8.1 has the connection failed on invalid text, and Autobahn's 6.4 cases check
 /// that it fails fast.
-struct UTF8Stream {
+package struct UTF8Stream {
     /// The start of a character cut off at the end of the last piece (at most three bytes).
     private var carried = SIMD4<UInt8>()
     private var carriedCount = 0
 
+    package init() {}
+
     /// Whether the text so far ends on a whole character, as a finished message must.
-    var endsOnWholeCharacter: Bool { carriedCount == 0 }
+    package var endsOnWholeCharacter: Bool { carriedCount == 0 }
 
     /// Takes the next piece; false once the text can no longer be valid UTF-8.
-    mutating func accept(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    package mutating func accept(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var start = 0
         if carriedCount > 0 {
             // The cut character, completed with the first bytes of this piece.
@@ -86,7 +88,7 @@ struct UTF8Stream {
     }
 
     /// How many bytes at the start are ASCII, thirty-two (then eight) at a step.
-    static func asciiPrefix(of bytes: UnsafeRawBufferPointer) -> Int {
+    package static func asciiPrefix(of bytes: UnsafeRawBufferPointer) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
         let high: UInt64 = 0x8080_8080_8080_8080
         var index = 0

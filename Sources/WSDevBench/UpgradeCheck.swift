@@ -1,3 +1,4 @@
+import WSWire
 /// Whether a response head accepts our upgrade (RFC 6455 §4.1, the client's checks): status 101,
 /// `Upgrade: websocket`, `Connection: Upgrade`, the right `Sec-WebSocket-Accept`, and no
 /// extension we did not offer. Shared by the NIO handshake and the raw churn lanes.

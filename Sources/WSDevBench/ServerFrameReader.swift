@@ -1,4 +1,5 @@
 import NIOCore
+import WSWire
 
 /// What a plain-socket lane has read and not yet used, parsed in place: first the server's answer
 /// to the upgrade, then its frames, fragmented messages joined (RFC 6455 §5.4). Churn and echo

@@ -1,3 +1,4 @@
+import WSWire
 /// A fresh `Sec-WebSocket-Key` (16 random bytes in base64) and the `Sec-WebSocket-Accept` the
 /// server must answer with (RFC 6455 §4.2.2), written into caller-owned bytes: churn makes one
 /// per connection, and a key reused across connections would not test the server's hashing.

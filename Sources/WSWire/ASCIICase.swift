@@ -1,9 +1,9 @@
 /// Case-insensitive comparison of header names, tokens and hosts, on bytes:
 /// `lowercased()` allocated a string for every name and value the handshake looked at, which
 /// short WebSockets paid for on every connection.
-enum ASCIICase {
+package enum ASCIICase {
     /// Whether `a` and `b` are the same bytes, ASCII letters in either case.
-    static func equals(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
+    package static func equals(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
         // Strings and their slices lend their bytes: walking them through their indices cost
         // ~80 instructions a byte.
@@ -20,12 +20,12 @@ enum ASCIICase {
     }
 
     /// Whether `bytes`, read case-insensitively, are `lower`.
-    static func equals(_ bytes: some Collection<UInt8>, _ lower: StaticString) -> Bool {
+    package static func equals(_ bytes: some Collection<UInt8>, _ lower: StaticString) -> Bool {
         equals(bytes, UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount))
     }
 
     /// Whether `text` is `lower`, ignoring case.
-    static func equals(_ text: some StringProtocol, _ lower: StaticString) -> Bool {
+    package static func equals(_ text: some StringProtocol, _ lower: StaticString) -> Bool {
         equals(text.utf8, lower)
     }
 }

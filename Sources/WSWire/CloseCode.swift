@@ -9,7 +9,7 @@ public enum CloseCode {
     /// Whether a peer may put `code` in a close frame. 1005, 1006 and 1015 only ever appear in
     /// logs and APIs, 1004 and 1016–2999 are unassigned, and anything under 1000 is not a code:
     /// a close frame carrying one of those fails the connection with 1002 (RFC 6455 §7.4.1).
-    static func isSendable(_ code: UInt16) -> Bool {
+    public static func isSendable(_ code: UInt16) -> Bool {
         switch code {
         case 1000...1003, 1007...1014, 3000...4999: return true
         default: return false
@@ -21,7 +21,7 @@ public enum CloseCode {
     public static let internalError: UInt16 = 1011
 
     /// A close reason cut to what a control frame holds (123 bytes of UTF-8), on a character boundary.
-    static func clip(_ reason: String) -> String {
+    public static func clip(_ reason: String) -> String {
         guard reason.utf8.count > 123 else { return reason }
         var result = ""
         for character in reason {

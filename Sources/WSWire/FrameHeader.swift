@@ -3,22 +3,22 @@ import NIOCore
 /// The header of one WebSocket frame (RFC 6455 §5.2), in either direction: read from the front of
 /// a buffer without consuming it, or written. `WebSocketSession` reads clients' frames with it straight
 /// from the socket's bytes, and the load generator reads servers' frames with it.
-struct FrameHeader {
-    static let continuation: UInt8 = 0x0, text: UInt8 = 0x1, binary: UInt8 = 0x2
-    static let close: UInt8 = 0x8, ping: UInt8 = 0x9, pong: UInt8 = 0xA
+package struct FrameHeader {
+    package static let continuation: UInt8 = 0x0, text: UInt8 = 0x1, binary: UInt8 = 0x2
+    package static let close: UInt8 = 0x8, ping: UInt8 = 0x9, pong: UInt8 = 0xA
 
-    var fin: Bool
-    var reservedBits: UInt8
-    var opcode: UInt8
+    package var fin: Bool
+    package var reservedBits: UInt8
+    package var opcode: UInt8
     /// The key's bytes in the order they apply; nil for an unmasked frame.
-    var maskKey: SIMD4<UInt8>?
+    package var maskKey: SIMD4<UInt8>?
     /// Header bytes, masking key included.
-    var length: Int
-    var payloadLength: Int
+    package var length: Int
+    package var payloadLength: Int
 
-    var isControl: Bool { opcode & 0x08 != 0 }
+    package var isControl: Bool { opcode & 0x08 != 0 }
 
-    enum Parsed {
+    package enum Parsed {
         case needMore
         case frame(FrameHeader)
         /// Longer than the caller allows; said before any of the payload has to arrive.
@@ -26,7 +26,7 @@ struct FrameHeader {
     }
 
     /// The header at the start of `buffer` once all of it is there; the payload may not be yet.
-    static func parse(_ buffer: ByteBuffer, maxPayload: Int) -> Parsed {
+    package static func parse(_ buffer: ByteBuffer, maxPayload: Int) -> Parsed {
         buffer.withUnsafeReadableBytes { raw in
             guard raw.count >= 2 else { return .needMore }
             let first = raw[0]
@@ -63,7 +63,7 @@ extension ByteBuffer {
     /// Writes the header of a whole frame: FIN, RSV1 for a compressed message (RFC 7692), the
     /// opcode, the shortest length encoding, and the masking key if there is one (clients mask,
     /// servers do not).
-    mutating func writeFrameHeader(opcode: UInt8, length: Int, maskKey: UInt32? = nil, compressed: Bool = false) {
+    package mutating func writeFrameHeader(opcode: UInt8, length: Int, maskKey: UInt32? = nil, compressed: Bool = false) {
         let maskBit: UInt8 = maskKey == nil ? 0 : 0x80
         let first: UInt8 = (compressed ? 0xC0 : 0x80) | opcode
         if length < 126 {

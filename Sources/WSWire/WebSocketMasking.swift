@@ -3,15 +3,15 @@ import NIOCore
 /// RFC 6455 §5.3 masking, eight bytes per step. NIO's own `ByteBuffer.webSocketMask` walks the
 /// payload one byte at a time with a `% 4` index: with 64 KiB messages it was three quarters of
 /// the server's CPU, and 42% of the load generator's (Benchmarks/README.md).
-enum WebSocketMasking {
+package enum WebSocketMasking {
     /// XORs `bytes` in place with the four key bytes repeated; masking and unmasking are the same.
-    static func apply(_ bytes: UnsafeMutableRawBufferPointer, key: SIMD4<UInt8>) {
+    package static func apply(_ bytes: UnsafeMutableRawBufferPointer, key: SIMD4<UInt8>) {
         apply(from: UnsafeRawBufferPointer(bytes), to: bytes, key: key)
     }
 
     /// Writes `source` XOR the key into `destination` (which may be `source` itself), so that a
     /// copy and the unmasking are one pass over the bytes instead of two.
-    static func apply(from source: UnsafeRawBufferPointer, to destination: UnsafeMutableRawBufferPointer, key: SIMD4<UInt8>) {
+    package static func apply(from source: UnsafeRawBufferPointer, to destination: UnsafeMutableRawBufferPointer, key: SIMD4<UInt8>) {
         precondition(destination.count >= source.count)
         guard let input = source.baseAddress, let output = destination.baseAddress else { return }
         var wide: UInt64 = 0  // the key's bytes twice, in memory order

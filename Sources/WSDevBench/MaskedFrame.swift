@@ -1,5 +1,6 @@
 import NIOCore
 import NIOWebSocket
+import WSWire
 
 /// Client frames (RFC 6455 §5.2–5.3) written in one pass: header, masking key, and the payload
 /// XORed with the key eight bytes at a time while it is copied.

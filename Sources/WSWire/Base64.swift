@@ -1,10 +1,10 @@
 /// Standard base64 with padding, for the handshake key and accept values.
-enum Base64 {
+package enum Base64 {
     private static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
     /// Whether `text` is the base64 of exactly 16 bytes, as a `Sec-WebSocket-Key` must be: 22
     /// characters of the alphabet, then "==".
-    static func isSixteenBytes(_ text: String) -> Bool {
+    package static func isSixteenBytes(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
             guard bytes.count == 24, bytes[22] == UInt8(ascii: "="), bytes[23] == UInt8(ascii: "=") else { return false }
@@ -20,7 +20,7 @@ enum Base64 {
         }
     }
 
-    static func encode(_ bytes: [UInt8]) -> [UInt8] {
+    package static func encode(_ bytes: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: (bytes.count + 2) / 3 * 4)
         bytes.withUnsafeBytes { source in out.withUnsafeMutableBytes { encode(source, into: $0) } }
         return out
@@ -28,7 +28,7 @@ enum Base64 {
 
     /// Writes `(source.count + 2) / 3 * 4` characters to the start of `out`; no allocation,
     /// since churn encodes a key per connection.
-    static func encode(_ source: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+    package static func encode(_ source: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
         alphabet.withUTF8Buffer { alphabet in
             var index = 0
             var o = 0
