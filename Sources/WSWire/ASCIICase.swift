@@ -5,8 +5,8 @@ package enum ASCIICase {
     /// Whether `a` and `b` are the same bytes, ASCII letters in either case.
     package static func equals(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
-        // Strings and their slices lend their bytes: walking them through their indices cost
-        // ~80 instructions a byte.
+        // Strings and their slices lend their bytes: walking them through their indices costs
+        // dozens of instructions a byte.
         let lent = a.withContiguousStorageIfAvailable { a in
             b.withContiguousStorageIfAvailable { b in a.elementsEqual(b, by: sameLetter) }
         }

@@ -1,8 +1,7 @@
 import NIOCore
 
 /// RFC 6455 §5.3 masking, eight bytes per step. NIO's own `ByteBuffer.webSocketMask` walks the
-/// payload one byte at a time with a `% 4` index: with 64 KiB messages it was three quarters of
-/// the server's CPU, and 42% of the load generator's (Benchmarks/README.md).
+/// payload one byte at a time with a `% 4` index, which dominated the CPU of large messages.
 package enum WebSocketMasking {
     /// XORs `bytes` in place with the four key bytes repeated; masking and unmasking are the same.
     package static func apply(_ bytes: UnsafeMutableRawBufferPointer, key: SIMD4<UInt8>) {

@@ -149,4 +149,21 @@ final class ScriptHandlerTests: XCTestCase {
         XCTAssertEqual(try RawWebSocket.handshake(port: bare.port, path: "/echo").reply.status, 404)
         XCTAssertEqual(try RawWebSocket.handshake(port: bare.port, path: "/chat").reply.status, 404)
     }
+
+    /// A broadcast room started by one client while another already sends: the message waits
+    /// for the process instead of being lost (it was, when the second client's message arrived
+    /// while the first's handshake was still starting the process). Many short rounds, so that
+    /// the two handshakes meet in every order.
+    func testABroadcastRoomLosesNoMessageWhileItsProcessStarts() throws {
+        let fixture = try HandlerFixture(["room.sh": "#!/bin/sh\n# wsdev: broadcast\nwhile IFS= read -r line; do echo \"$line\"; done\n"], arguments: ["--quiet"])
+        for round in 0..<60 {
+            let first = try RawWebSocket.open(port: fixture.port, path: "/room", timeout: 5)
+            let second = try RawWebSocket.open(port: fixture.port, path: "/room", timeout: 5)
+            try first.send(text: "round \(round)")
+            XCTAssertEqual(try second.nextText(), "round \(round)")
+            XCTAssertEqual(try first.nextText(), "round \(round)")
+            try first.sendClose()
+            try second.sendClose()
+        }
+    }
 }

@@ -73,11 +73,13 @@ final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
             }
         case .upgrade(let accepted, let key, let token):
             state = .done
+            guard context.channel.isActive else { return accepted.endpoint.abandon(accepted.info) }
             do {
                 context.writeAndFlush(wrapOutboundOut(SwitchingProtocols.response(accepted, upgrade: token, key: key, allocator: context.channel.allocator)), promise: nil)
                 try route.sessions.attach(context.channel, accepted: accepted)
                 replay(context, from: headLength)
             } catch {
+                accepted.endpoint.abandon(accepted.info)
                 context.close(promise: nil)
             }
         case .admit(let pending, let key, let token):
@@ -89,7 +91,10 @@ final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
                 let decision = await handshake.finish(pending)
                 loop.execute {
                     let (reader, context) = bound.value
-                    guard context.channel.isActive else { return }
+                    guard context.channel.isActive else {
+                        if case .accept(let accepted) = decision { accepted.endpoint.abandon(accepted.info) }
+                        return
+                    }
                     let held = reader.readHeld
                     reader.readHeld = false
                     switch decision {

@@ -46,8 +46,7 @@ public final class ChatEndpoint: WebSocketEndpoint {
     }
 }
 
-/// Members of one chat path. A member that does not read what it is sent misses messages while
-/// its socket is full, rather than growing the server's memory for everyone else's chatter.
+/// Members of one chat path (see `Audience` for one that does not read).
 final class ChatRoom: Sendable {
     private let members = Mutex<[Int: WebSocket]>([:])
 
@@ -60,12 +59,6 @@ final class ChatRoom: Sendable {
     }
 
     func broadcast(_ message: WebSocketMessage) {
-        for socket in members.withLock({ Array($0.values) }) {
-            if socket.eventLoop.inEventLoop {
-                if socket.isWritable { socket.send(message) }
-            } else {
-                socket.eventLoop.execute { if socket.isWritable { socket.send(message) } }
-            }
-        }
+        Audience.send(message, to: members.withLock { Array($0.values) })
     }
 }

@@ -16,6 +16,9 @@ public protocol WebSocketEndpoint: Sendable {
     func immediateAdmission(_ request: ConnectionInfo) -> Admission?
     /// The 101 is out: the delegate for this connection. Called on the connection's event loop.
     func open(_ socket: WebSocket) -> any WebSocketDelegate
+    /// An accepted handshake whose connection ended before `open` (what admission set aside for
+    /// it can be let go).
+    func abandon(_ request: ConnectionInfo)
 }
 
 extension WebSocketEndpoint {
@@ -24,6 +27,8 @@ extension WebSocketEndpoint {
     }
 
     public func immediateAdmission(_ request: ConnectionInfo) -> Admission? { nil }
+
+    public func abandon(_ request: ConnectionInfo) {}
 }
 
 /// An endpoint's answer to a handshake.

@@ -66,10 +66,9 @@ public struct ServerConfiguration: Sendable {
     /// `--threads`: event-loop threads, each with its own listening socket.
     public var eventLoops = ServerConfiguration.defaultEventLoops
 
-    /// One per core, as NIO's default. Measured on two cores with the load generator alongside
-    /// (Benchmarks/README.md): one loop spent less CPU per short-lived WebSocket (72-119 µs
-    /// against 106-185 in alternating runs), but two carried more echoes, bulk data and static requests; `--threads 1`
-    /// is there for machines where the server shares little.
+    /// One per core, as NIO's default: one loop spends less CPU per short-lived WebSocket, but two
+    /// carry more echoes, bulk data and static requests (Benchmarks/README.md has the figures);
+    /// `--threads 1` is there for machines where the server shares its cores.
     public static var defaultEventLoops: Int { System.coreCount }
 
     public init(

@@ -4,12 +4,12 @@ import Synchronization
 
 /// Media types from file content, through libmagic.
 ///
-/// A libmagic call costs 26 µs to 6 ms and blocks, so it runs on NIO's thread pool and its answer
+/// A libmagic call blocks (for milliseconds on large files), so it runs on NIO's thread pool and its answer
 /// is cached per file version. A `magic_t` is not thread-safe: each call borrows a cookie from a pool.
 ///
 /// Cookies, and so the magic database, are made on the first sniff, not at startup: only files
 /// whose extension is not in `MediaTypeTable` need one, and the first sniff (database loaded)
-/// adds about 2.5 MB of resident memory that most sessions never use.
+/// adds megabytes of resident memory that most sessions never use.
 final class MagicSniffer: Sendable {
     private struct Cookie: @unchecked Sendable { let handle: OpaquePointer }
     private struct Key: Hashable, Sendable { let path: String; let version: FileVersion }

@@ -6,8 +6,8 @@ import _NIOFileSystem
 /// opened, read and closed through NIO's thread pool on every request. An edited file has a new
 /// version and is read again; nothing is ever served stale.
 ///
-/// `StaticResponder` uses it for GET bodies and for pages that get the live-reload script; it
-/// roughly halved the server's CPU per 1 KiB request (Benchmarks/README.md).
+/// `StaticResponder` uses it for GET bodies and for pages that get the live-reload script: the
+/// thread-pool round trip was most of a small request's cost.
 final class SmallFileCache: Sendable {
     private struct Key: Hashable, Sendable {
         let path: String

@@ -88,11 +88,13 @@ final class ChildProcess: Sendable {
         kill(-pid, signal)
     }
 
-    /// SIGTERM now, SIGKILL after `grace` if it is still there.
+    /// SIGTERM now, SIGKILL after `grace` if it has not ended by then: only then, because once it
+    /// is reaped its number may soon belong to another process group (the shutdown's `killAll`
+    /// signals every group regardless, within the second).
     func stop(on loop: any EventLoop, grace: TimeAmount = .seconds(1)) {
         signal(SIGTERM)
-        loop.scheduleTask(in: grace) { self.signal(SIGKILL) }
-        whenExited(on: loop) { _ in }
+        let kill = loop.scheduleTask(in: grace) { if self.exitStatus == nil { self.signal(SIGKILL) } }
+        whenExited(on: loop) { _ in kill.cancel() }
     }
 
     private static func status(_ raw: Int32) -> Status {

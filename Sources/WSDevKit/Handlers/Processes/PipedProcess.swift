@@ -1,6 +1,12 @@
 import NIOCore
 import NIOPosix
 
+/// A process not started because the handler process limit was reached, and which one.
+struct ProcessLimitReached: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { reason }
+}
+
 /// What a `PipedProcess` tells its owner, on the owner's event loop.
 protocol PipedProcessOwner: AnyObject {
     /// One line (or record) of the process's standard output.
@@ -28,20 +34,32 @@ final class PipedProcess {
     private var flushQueued = false
     private var stopped = false
     private let table: ProcessTable
+    /// Whose reservation in `table` this process is (a handler file, as shown to people).
+    private let tableOwner: String
     let reader: OutputReader
 
     /// Starts the process; its owner hears from it from the next turn of `loop` on.
     init(
         spawning path: String, arguments: [String] = [], environment: [String: String], directory: String?,
-        on loop: any EventLoop, table: ProcessTable, owner: String, lineLimit: Int,
+        on loop: any EventLoop, table: ProcessTable, owner: String, reserved: Bool = false, lineLimit: Int,
         framing: (@Sendable (ChannelPipeline.SynchronousOperations) throws -> Void)? = nil
     ) throws {
-        let (child, pipes) = try ChildProcess.spawn(path, arguments: arguments, environment: environment, directory: directory)
+        // A process not set aside at its handshake (`ProcessTable.reserve`) is counted now.
+        if !reserved, let why = table.reserve(for: owner) { throw ProcessLimitReached(reason: why) }
+        let child: ChildProcess
+        let pipes: ChildProcess.Pipes
+        do {
+            (child, pipes) = try ChildProcess.spawn(path, arguments: arguments, environment: environment, directory: directory)
+        } catch {
+            table.release(for: owner)
+            throw error
+        }
         self.child = child
         self.loop = loop
         self.table = table
+        self.tableOwner = owner
         self.reader = OutputReader()
-        table.add(child, owner: owner)
+        table.add(child)
         let bound = NIOLoopBound(self, eventLoop: loop)
         let reader = NIOLoopBound(self.reader, eventLoop: loop)
         NIOPipeBootstrap(group: loop)
@@ -82,6 +100,9 @@ final class PipedProcess {
         early = []
         channel.flush()
         if closeInputWhenReady { channel.close(mode: .output, promise: nil) }
+        // An owner paused by a full queue before the pipe was ready hears no writability change
+        // from a pipe that never filled: tell it now.
+        if channel.isWritable { owner?.processWritable() }
     }
 
     /// Queues bytes for the process's standard input; flushed once the event loop has handled
@@ -118,11 +139,10 @@ final class PipedProcess {
         owner = nil
         channel?.close(promise: nil)
         let errors = self.errors
-        let table = self.table
-        let child = self.child
+        let (table, child, owner) = (self.table, self.child, self.tableOwner)
         child.stop(on: loop)
         child.whenExited(on: loop) { _ in
-            table.remove(child)
+            table.remove(child, owner: owner)
             errors?.close(promise: nil)
         }
     }

@@ -6,7 +6,9 @@ import Synchronization
 /// stopping the server stops them all, whatever they do with SIGTERM.
 final class ProcessTable: Sendable {
     private struct Entries {
-        var processes: [pid_t: (process: ChildProcess, owner: String)] = [:]
+        var processes: [pid_t: ChildProcess] = [:]
+        /// Processes running or promised (a handshake admitted, its process not started yet).
+        var total = 0
         var perOwner: [String: Int] = [:]
     }
 
@@ -23,38 +25,47 @@ final class ProcessTable: Sendable {
 
     var count: Int { running.withLock { $0.processes.count } }
 
-    /// Why `owner` (a handler file, as shown to people) may not start one more process now; nil
-    /// when it may.
-    func refusal(for owner: String) -> String? {
-        let (all, mine) = running.withLock { ($0.processes.count, $0.perOwner[owner] ?? 0) }
-        if all >= limit {
-            return "wsdev already runs \(limit) handler processes, its limit. Close some connections and try again, or raise --max-handler-processes."
-        }
-        if mine >= perOwner {
-            return "\(owner) already runs \(perOwner) processes, the limit for one handler. Close some connections and try again, or raise --max-processes-per-handler."
-        }
-        return nil
-    }
-
-    func add(_ process: ChildProcess, owner: String) {
+    /// Counts a process for `owner` (a handler file, as shown to people) before it starts, at the
+    /// handshake, so that handshakes on other event loops see it; nil when there is room,
+    /// otherwise why there is not. Each reservation ends with `release`, or with `add` then `remove`.
+    func reserve(for owner: String) -> String? {
         running.withLock { entries in
-            entries.processes[process.pid] = (process, owner)
+            if entries.total >= limit {
+                return "wsdev already runs \(limit) handler processes, its limit. Close some connections and try again, or raise --max-handler-processes."
+            }
+            if entries.perOwner[owner, default: 0] >= perOwner {
+                return "\(owner) already runs \(perOwner) processes, the limit for one handler. Close some connections and try again, or raise --max-processes-per-handler."
+            }
+            entries.total += 1
             entries.perOwner[owner, default: 0] += 1
+            return nil
         }
     }
 
-    func remove(_ process: ChildProcess) {
+    /// A reservation whose process was never started.
+    func release(for owner: String) {
         running.withLock { entries in
-            guard let owner = entries.processes.removeValue(forKey: process.pid)?.owner else { return }
-            let left = (entries.perOwner[owner] ?? 1) - 1
+            entries.total -= 1
+            let left = entries.perOwner[owner, default: 1] - 1
             entries.perOwner[owner] = left > 0 ? left : nil
         }
+    }
+
+    /// The started process of a reservation.
+    func add(_ process: ChildProcess) {
+        running.withLock { $0.processes[process.pid] = process }
+    }
+
+    /// Its process has ended: the reservation too.
+    func remove(_ process: ChildProcess, owner: String) {
+        guard running.withLock({ $0.processes.removeValue(forKey: process.pid) }) != nil else { return }
+        release(for: owner)
     }
 
     /// SIGTERM to every process group, SIGKILL to what is left after `grace`, and a wait (within
     /// `limit` in all) until every one is reaped: wsdev leaves no process behind.
     func stopAll(grace: Duration, limit: Duration) async {
-        let all = running.withLock { $0.processes.values.map(\.process) }
+        let all = running.withLock { Array($0.processes.values) }
         guard !all.isEmpty else { return }
         for process in all { process.signal(SIGTERM) }
         let start = ContinuousClock.now
@@ -74,6 +85,6 @@ final class ProcessTable: Sendable {
 
     /// SIGKILL to every group at once, for an exit that cannot wait: nothing keeps running after us.
     func killAll() {
-        for process in running.withLock({ $0.processes.values.map(\.process) }) { process.signal(SIGKILL) }
+        for process in running.withLock({ Array($0.processes.values) }) { process.signal(SIGKILL) }
     }
 }

@@ -34,20 +34,23 @@ final class BroadcastGroup: Sendable {
 
     /// Called on the socket's event loop when a client has connected.
     func join(_ socket: WebSocket, environment: [String: String]) -> any WebSocketDelegate {
-        let start = state.withLock { run -> Bool in
+        // The shared process is registered before it is started: another client's message,
+        // carried to this event loop, then finds it there (and waits in its pipe queue) instead
+        // of finding no process and being lost.
+        let starting: SharedProcess? = state.withLock { run in
             run.members[socket.info.id] = socket
-            guard run.loop == nil else { return false }
-            run.loop = socket.eventLoop
-            return true
-        }
-        if start {
+            guard run.loop == nil else { return nil }
             let shared = SharedProcess(group: self, tag: "\(socket.info.path) (broadcast)")
+            run.loop = socket.eventLoop
+            run.process = NIOLoopBound(shared, eventLoop: socket.eventLoop)
+            return shared
+        }
+        if let shared = starting {
             do {
                 shared.process = try PipedProcess(
                     spawning: file, environment: environment, directory: (file as NSString).deletingLastPathComponent,
                     on: socket.eventLoop, table: processes, owner: scriptName, lineLimit: maxMessageBytes)
                 shared.process?.owner = shared
-                state.withLock { $0.process = NIOLoopBound(shared, eventLoop: socket.eventLoop) }
             } catch {
                 log.error("WS   \(socket.info.path) (broadcast): \(error); closing its clients with 1011")
                 ended(code: CloseCode.internalError, reason: "the handler could not start")
@@ -82,11 +85,9 @@ final class BroadcastGroup: Sendable {
         loop.execute { process?.value.process?.stop() }
     }
 
-    /// Every client gets the line; one that does not read what it is sent misses lines meanwhile.
+    /// Every client gets the line (see `Audience` for one that does not read).
     fileprivate func broadcast(_ message: WebSocketMessage) {
-        for socket in state.withLock({ Array($0.members.values) }) {
-            socket.eventLoop.execute { if socket.isWritable { socket.send(message) } }
-        }
+        Audience.send(message, to: state.withLock { Array($0.members.values) })
     }
 
     /// The process is over: its clients are closed with `code`.

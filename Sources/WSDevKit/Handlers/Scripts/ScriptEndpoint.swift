@@ -25,12 +25,19 @@ struct ScriptEndpoint: WebSocketEndpoint {
     }
 
     func immediateAdmission(_ request: ConnectionInfo) -> Admission? {
-        if broadcast == nil, let why = processes.refusal(for: displayName) {
-            return .refuse(UpgradeRefusal(status: .serviceUnavailable, message: "\(displayName) was not started: \(why)"))
-        }
-        return directives.protocols.isEmpty
+        let admission = directives.protocols.isEmpty
             ? .acceptFirstOffered(by: request)
             : Admission.select(from: request.offeredSubprotocols, supported: directives.protocols, path: request.path)
+        guard case .accept = admission, broadcast == nil else { return admission }
+        if let why = processes.reserve(for: displayName) {
+            return .refuse(UpgradeRefusal(status: .serviceUnavailable, message: "\(displayName) was not started: \(why)"))
+        }
+        return admission
+    }
+
+    /// The handshake was accepted but its connection ended before the process could start.
+    func abandon(_ request: ConnectionInfo) {
+        if broadcast == nil { processes.release(for: displayName) }
     }
 
     func open(_ socket: WebSocket) -> any WebSocketDelegate {
@@ -39,7 +46,7 @@ struct ScriptEndpoint: WebSocketEndpoint {
         do {
             let process = try PipedProcess(
                 spawning: file, environment: environment, directory: (file as NSString).deletingLastPathComponent,
-                on: socket.eventLoop, table: processes, owner: displayName, lineLimit: maxMessageBytes)
+                on: socket.eventLoop, table: processes, owner: displayName, reserved: true, lineLimit: maxMessageBytes)
             return ScriptSession(socket: socket, process: process, format: directives.messages, scriptName: scriptName, maxLine: maxMessageBytes, events: events, log: log)
         } catch {
             log.error("WS   \(socket.info.path) #\(socket.info.id): \(error); closing with 1011")
