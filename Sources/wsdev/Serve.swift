@@ -149,7 +149,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = ServerConfiguration(
-            root: root ?? documentRoot ?? "public",
+            root: root ?? documentRoot,
             host: host,
             port: port.number,
             handlersDirectory: handlers,

@@ -5,20 +5,7 @@ import XCTest
 final class CommandLineTests: XCTestCase {
     /// Runs wsdev to completion (bounded) and returns its exit status and output.
     func run(_ arguments: [String], timeout: TimeInterval = patience) throws -> (status: Int32, output: String, seconds: TimeInterval) {
-        let process = Process()
-        process.executableURL = ServerProcess.binary
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let start = Date()
-        try process.run()
-        while process.isRunning, Date().timeIntervalSince(start) < timeout { usleep(5_000) }
-        let seconds = Date().timeIntervalSince(start)
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (process.terminationStatus, output, seconds)
+        try runWsdev(arguments, timeout: timeout)
     }
 
     /// Holds a listening socket on 127.0.0.1, as another program would.

@@ -22,7 +22,7 @@ final class HandlerDirectory: Sendable {
 
     init(path: String, table: EndpointTable, processes: ProcessTable, maxMessageBytes: Int, log: Logger) throws(StartupError) {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw .handlersMissing(path) }
+        guard stat(path, &info) == 0 else { throw .handlersMissing(path, closest: ClosestFolder.to(path)) }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw .handlersNotDirectory(path) }
         self.root = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         self.displayRoot = path.hasSuffix("/") ? String(path.dropLast()) : path

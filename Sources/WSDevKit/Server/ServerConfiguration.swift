@@ -3,8 +3,8 @@ import NIOCore
 
 /// Everything `wsdev serve` can be told; the CLI fills it in, tests build it directly.
 public struct ServerConfiguration: Sendable {
-    /// Directory whose files are served.
-    public var root: String
+    /// Directory whose files are served; nil: `public/` when there is one, else the current folder.
+    public var root: String?
     /// `nil` means loopback: both 127.0.0.1 and ::1, because browsers resolve `localhost` to either.
     public var host: String?
     /// 0 picks a free port.
@@ -73,7 +73,7 @@ public struct ServerConfiguration: Sendable {
     public static var defaultEventLoops: Int { System.coreCount }
 
     public init(
-        root: String = "public",
+        root: String? = nil,
         host: String? = nil,
         port: Int = 9998,
         handlersDirectory: String? = nil,

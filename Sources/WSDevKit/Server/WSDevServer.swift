@@ -19,10 +19,14 @@ public struct WSDevServer: Sendable {
     let handlers: HandlerDirectory?
     /// nil with `--no-reload`.
     let liveReload: LiveReload?
+    /// Why this folder is served, when ROOT was not given and there is no `public/`.
+    let rootNote: String?
 
     public init(configuration: ServerConfiguration) throws(StartupError) {
         self.configuration = configuration
-        self.root = try DocumentRoot(path: configuration.root)
+        let choice = RootChoice.choose(given: configuration.root)
+        self.root = try DocumentRoot(path: choice.path)
+        self.rootNote = choice.note
         self.processes = ProcessTable(limit: configuration.maxHandlerProcesses, perOwner: configuration.maxProcessesPerHandler)
         self.endpoints = EndpointTable(configuration.builtins ? ["/echo": EchoEndpoint(), "/chat": ChatEndpoint()] : [:])
         self.accessLog = Logger(label: "wsdev") { _ in
@@ -69,6 +73,7 @@ public struct WSDevServer: Sendable {
         let endpoints = self.endpoints
         let loopback = configuration.isLoopbackDefault
         let configuration = self.configuration
+        let rootNote = self.rootNote
         let reloadNote = liveReload.map { _ in
             "  live reload\(configuration.poll ? " (polling)" : ""): pages reload when their files change; --no-reload turns it off"
         }
@@ -83,7 +88,7 @@ public struct WSDevServer: Sendable {
             http: http,
             logger: libraryLog
         ) { hosts, port in
-            let notes = (reloadNote.map { [$0] } ?? []) + (configuration.lan ? LANBanner.lines(port: port) : [])
+            let notes = (rootNote.map { [$0] } ?? []) + (reloadNote.map { [$0] } ?? []) + (configuration.lan ? LANBanner.lines(port: port) : [])
             Console.write(Banner.text(root: rootPath, hosts: hosts, port: port, endpoints: endpoints.listing, loopbackDefault: loopback, notes: notes))
             if configuration.openBrowser { BrowserLauncher.open(Self.localURL(configuration, port: port)) }
             onReady(port)
