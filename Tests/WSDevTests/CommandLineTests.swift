@@ -38,8 +38,14 @@ final class CommandLineTests: XCTestCase {
         XCTAssertNotEqual(result.status, 0)
         XCTAssertLessThan(result.seconds, 5)
         XCTAssertTrue(result.output.contains("port \(port)"), result.output)
-        XCTAssertTrue(result.output.contains("--port"), result.output)
+        XCTAssertTrue(result.output.contains("--port auto picks a free one"), result.output)
         XCTAssertFalse(result.output.contains("Ctrl-C stops"), "no banner without a listening socket")
+        // The port suggested was free when wsdev looked: it still is, so it can be taken.
+        let match = try XCTUnwrap(result.output.range(of: #"--port (\d+) is free now"#, options: .regularExpression), result.output)
+        let suggested = try XCTUnwrap(Int(result.output[match].split(separator: " ")[1]))
+        XCTAssertGreaterThan(suggested, port)
+        let taken = try occupyPort(suggested)
+        close(taken.fd)
     }
 
     /// wsdev listens once per event loop with SO_REUSEPORT; a second wsdev must still be told the

@@ -1,6 +1,7 @@
 /// Reasons `wsdev serve` cannot start; each message says what happened and what to do.
 public enum StartupError: Error, CustomStringConvertible, Equatable {
-    case portInUse(host: String, port: Int)
+    /// `free`: a port found free just now, to suggest.
+    case portInUse(host: String, port: Int, free: Int? = nil)
     case permissionDenied(host: String, port: Int)
     case addressUnavailable(host: String, port: Int)
     /// The folder, and the closest existing one when there is a near miss.
@@ -12,9 +13,11 @@ public enum StartupError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .portInUse(let host, let port):
+        case .portInUse(let host, let port, let free):
             return "port \(port) on \(host) is already in use (another wsdev, pywebsocket or web server?). "
-                + "Stop that program, or choose another port: wsdev serve --port \(port + 1)"
+                + "Stop that program, or choose another port: "
+                + (free.map { "--port \($0) is free now, or " } ?? "")
+                + "--port auto picks a free one (the banner shows it)"
         case .permissionDenied(let host, let port):
             return "not allowed to listen on \(host) port \(port) (ports below 1024 need root). "
                 + "Choose a port above 1024: wsdev serve --port 9998"
