@@ -139,6 +139,9 @@ struct Serve: AsyncParsableCommand {
         if lan, let host {
             throw ValidationError("--lan listens on every interface and --host \(host) on one address: pick one (drop --host to use --lan, or drop --lan).")
         }
+        for value in origin {
+            if let problem = OriginPolicy.problem(with: value) { throw ValidationError(problem) }
+        }
         for value in allowedHost {
             if let problem = AllowedHosts.problem(with: value) { throw ValidationError(problem) }
         }

@@ -48,6 +48,19 @@ final class CommandLineTests: XCTestCase {
         close(taken.fd)
     }
 
+    func testAnOriginWithoutSchemeIsRefusedWithTheRightForm() throws {
+        let site = try SiteFixture(files: ["index.html": "x"])
+        let bare = try run(["serve", site.root.path, "--port", "0", "--origin", "example.com"])
+        XCTAssertNotEqual(bare.status, 0)
+        XCTAssertTrue(bare.output.contains("--origin example.com has no scheme") && bare.output.contains("--origin https://example.com"), bare.output)
+        let path = try run(["serve", site.root.path, "--port", "0", "--origin", "https://example.com/app/"])
+        XCTAssertTrue(path.output.contains("an origin has no path; give --origin https://example.com"), path.output)
+        let fine = try ServerProcess(root: site.root.path, arguments: ["--origin", "https://example.com/"])
+        defer { _ = fine.stop() }
+        let (socket, reply) = try RawWebSocket.handshake(port: fine.port, headers: ["Origin": "https://example.com"])
+        XCTAssertNotNil(socket, "the origin allowed is the one meant: \(reply.status)")
+    }
+
     /// wsdev listens once per event loop with SO_REUSEPORT; a second wsdev must still be told the
     /// port is taken rather than quietly share it and take half of the first one's connections.
     func testASecondWsdevOnTheSamePortIsRefused() throws {
