@@ -76,6 +76,7 @@ final class SeedCommandTests: XCTestCase {
         defer { _ = server.stop() }
         XCTAssertTrue(server.log.contains("serving \(source.resolvingSymlinksInPath().path)"), server.log)
         XCTAssertTrue(server.log.contains("no public/ folder here, so serving the current folder"), server.log)
+        XCTAssertTrue(server.log.contains("../example/echo_wsh.py (pywebsocket handler; one python3 process for all its clients) — replaces built-in /echo"), server.log)
 
         let page = try RawHTTP.get("/websocket.html", port: server.port)
         XCTAssertEqual(page.status, 200)

@@ -15,7 +15,7 @@ struct Listeners: Service {
     let route: ConnectionPipeline
     let http: HTTP1Channel
     let logger: Logger
-    let onReady: @Sendable (_ hosts: [String], _ port: Int) -> Void
+    let onReady: @Sendable (_ hosts: [String], _ port: Int) async -> Void
 
     func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -32,7 +32,7 @@ struct Listeners: Service {
                 }
             }
             if bound.isEmpty, let skipped { throw skipped }
-            onReady(bound, port)
+            await onReady(bound, port)
             try await group.waitForAll()
         }
     }

@@ -104,12 +104,16 @@ public struct ServerConfiguration: Sendable {
 
     var isLoopbackDefault: Bool { host == nil || host == "localhost" }
 
+    /// `--lan`, or `--host 0.0.0.0` / `--host ::`: reachable from the network, so the banner lists
+    /// the network URLs with a QR code.
+    var everyInterface: Bool { lan || host == "0.0.0.0" || host == "::" }
+
     /// `allowedHosts`, and the names this server was told it goes by: `--host NAME`, and on every
     /// interface (`--lan`, `--host 0.0.0.0`) the machine's names, which phones may be given.
     var hostPolicy: AllowedHosts {
         var policy = allowedHosts
         if let host, !host.contains(":") { policy.add(name: host) }
-        if lan || host == "0.0.0.0" || host == "::" {
+        if everyInterface {
             for name in MachineNames.current() { policy.add(name: name) }
         }
         return policy

@@ -87,9 +87,13 @@ public struct WSDevServer: Sendable {
             route: route,
             http: http,
             logger: libraryLog
-        ) { hosts, port in
-            let notes = (rootNote.map { [$0] } ?? []) + (reloadNote.map { [$0] } ?? []) + (configuration.lan ? LANBanner.lines(port: port) : [])
-            Console.write(Banner.text(root: rootPath, hosts: hosts, port: port, endpoints: endpoints.listing, loopbackDefault: loopback, notes: notes))
+        ) { [handlers] hosts, port in
+            let notes = (rootNote.map { [$0] } ?? []) + (reloadNote.map { [$0] } ?? []) + (configuration.everyInterface ? LANBanner.lines(port: port) : [])
+            // Listening already; the banner waits (briefly) for the handlers' checks, so it can name those that cannot run.
+            let problems = await handlers?.problems(within: .seconds(3)) ?? []
+            Console.write(Banner.text(
+                root: rootPath, hosts: hosts, port: port, endpoints: endpoints.listing, loopbackDefault: loopback,
+                notes: notes, problems: problems, colour: TerminalColour.isWanted(on: 1)))
             if configuration.openBrowser { BrowserLauncher.open(Self.localURL(configuration, port: port)) }
             onReady(port)
         }
