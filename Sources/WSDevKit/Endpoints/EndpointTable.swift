@@ -47,3 +47,15 @@ public final class EndpointTable: Sendable {
         .sorted { $0.path < $1.path }
     }
 }
+
+extension EndpointTable {
+    /// A handler answers at /count and /count.sh; lists name it once.
+    static func withoutAliases(_ endpoints: [(path: String, summary: String)]) -> [(path: String, summary: String)] {
+        endpoints.filter { endpoint in
+            let name = endpoint.path.split(separator: "/").last ?? ""
+            guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return true }
+            let bare = String(endpoint.path.dropLast(name.distance(from: dot, to: name.endIndex)))
+            return !endpoints.contains { $0.path == bare && $0.summary.hasPrefix(endpoint.summary) }
+        }
+    }
+}

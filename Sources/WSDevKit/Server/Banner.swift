@@ -18,13 +18,7 @@ enum Banner {
             lines.append("  no WebSocket endpoints")
         } else {
             lines.append("  WebSocket endpoints:")
-            // A handler answers at /count and /count.sh; list it once.
-            let shown = endpoints.filter { endpoint in
-                let name = endpoint.path.split(separator: "/").last ?? ""
-                guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return true }
-                let bare = String(endpoint.path.dropLast(name.distance(from: dot, to: name.endIndex)))
-                return !endpoints.contains { $0.path == bare && $0.summary.hasPrefix(endpoint.summary) }
-            }
+            let shown = EndpointTable.withoutAliases(endpoints)
             let width = shown.map { "ws://\(display):\(port)\($0.path)".count }.max() ?? 0
             for endpoint in shown {
                 let url = "ws://\(display):\(port)\(endpoint.path)"

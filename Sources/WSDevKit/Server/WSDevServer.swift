@@ -54,7 +54,7 @@ public struct WSDevServer: Sendable {
         let maxMessage = configuration.maxMessageBytes
         let hosts = configuration.hostPolicy
         let router = RequestRouter(
-            statics: StaticResponder(root: root, sniffer: MagicSniffer(), injector: liveReload?.injector, spa: configuration.spa),
+            statics: StaticResponder(root: root, sniffer: MagicSniffer(), injector: liveReload?.injector, spa: configuration.spa, endpoints: endpoints),
             endpoints: endpoints, accessLog: accessLog,
             devHeaders: DevHeaders(custom: configuration.headers, cors: configuration.cors, coi: configuration.crossOriginIsolation),
             hosts: hosts, fastPath: configuration.tuning.staticFastPath)
