@@ -8,27 +8,29 @@ struct Connect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Open a WebSocket and exchange messages from the terminal or a pipe.",
         discussion: """
-            At a terminal, type a line and press Enter to send it; what you send shows after
-            '> ', what arrives after '< '. Commands: /ping [TEXT], /close [CODE [REASON]],
-            /binary HEX, /help. Ctrl-D or Ctrl-C closes with 1000.
+            At a terminal, type a line and press Enter to send it: what you send
+            shows after '> ', what arrives after '< '. Commands: /ping [TEXT],
+            /close [CODE [REASON]], /binary HEX, /help. Ctrl-D or Ctrl-C closes.
 
-            With standard input from a pipe or a file, each line is one message; after the input
-            ends, wsdev waits until the server has been quiet for --linger seconds, closes with
-            1000 and exits. Messages received go to standard output, one per line.
+            From a pipe or a file, each line is one message; once the input ends,
+            wsdev waits until the server has been quiet for --linger seconds, then
+            closes with 1000 and exits. Messages received go to standard output,
+            one a line.
 
-            --binary: lines are bytes in hexadecimal (48 69 or 4869), sent as binary messages;
-            binary messages received are printed in hexadecimal too (xxd -r -p reads them back).
-            --json: one JSON object per event on standard output (open, sent, message, ping,
-            pong, close, error); binary data is base64 there.
+            --binary: lines are bytes in hexadecimal (48 69 or 4869), sent as
+            binary messages; binary messages received are printed in hex too.
+            --json: one JSON object per event (open, sent, message, ping, pong,
+            close, error); binary data is base64 there.
 
-            Exit status: 0 after a 1000 close; 1 after any other close (its code and reason are
-            printed); 2 when the connection could not be opened (the server's reason is printed).
+            Exit status: 0 after a 1000 close; 1 after any other (its code and
+            reason are printed); 2 when the WebSocket could not be opened (the
+            server's reason is printed).
 
             Examples:
               wsdev connect ws://localhost:9998/echo
-              echo hello | wsdev connect ws://localhost:9998/echo
-              wsdev connect ws://localhost:9998/chat --protocol chat --origin http://localhost:9998
-              printf '01 02 ff\\n' | wsdev connect ws://localhost:9998/echo --binary
+              echo hello | wsdev connect ws://localhost:9998/reverse
+              wsdev connect ws://localhost:9998/chat --origin http://localhost:9998
+              printf '01 02 ff\\n' | wsdev connect localhost:9998/echo --binary
               wsdev connect ws://localhost:9998/count --json
             """
     )
