@@ -38,9 +38,12 @@ final class ClientConnection: ChannelDuplexHandler {
     /// The rule the server broke, and the code our close frame gave for it.
     var failure: (code: UInt16, reason: String)?
     var closeTimer: Scheduled<Void>?
+    let handshakeTimeout: TimeAmount
+    var handshakeTimer: Scheduled<Void>?
 
     init(request: ClientRequest, key: String, opened: EventLoopPromise<ClientHandshake>, events: AsyncStream<ClientEvent>.Continuation,
-         closeTimeout: TimeAmount = .seconds(5), maxMessage: Int = 64 << 20) {
+         closeTimeout: TimeAmount = .seconds(5), handshakeTimeout: TimeAmount = .seconds(10), maxMessage: Int = 64 << 20) {
+        self.handshakeTimeout = handshakeTimeout
         self.request = request
         self.key = key
         self.opened = opened
@@ -51,6 +54,18 @@ final class ClientConnection: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: request.text(key: key))), promise: nil)
+        // A server that accepts the connection and then says nothing must not hold the user forever.
+        let timeout = handshakeTimeout
+        handshakeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
+            switch state {
+            case .handshaking:
+                failHandshake(context, "the server accepted the connection but did not answer the handshake within \(timeout.nanoseconds / 1_000_000_000) s; is this a WebSocket server?")
+            case .refused(let response, _):
+                failHandshake(context, Self.refusal(response, body: unread.readString(length: unread.readableBytes) ?? ""), status: response.status)
+            default:
+                break
+            }
+        }
         context.fireChannelActive()
     }
 
@@ -86,6 +101,7 @@ final class ClientConnection: ChannelDuplexHandler {
             return failHandshake(context, problem)
         }
         state = .open
+        handshakeTimer?.cancel()
         opened.succeed(ClientHandshake(selectedProtocol: response.selectedProtocol, headers: response.headers))
         readFrames(context: context)
     }
@@ -99,6 +115,7 @@ final class ClientConnection: ChannelDuplexHandler {
 
     func failHandshake(_ context: ChannelHandlerContext, _ message: String, status: Int? = nil) {
         state = .closed
+        handshakeTimer?.cancel()
         opened.fail(ClientError(message, status: status))
         events.finish()
         context.close(promise: nil)
@@ -118,6 +135,7 @@ final class ClientConnection: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         closeTimer?.cancel()
+        handshakeTimer?.cancel()
         switch state {
         case .handshaking:
             state = .closed

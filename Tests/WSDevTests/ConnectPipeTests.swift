@@ -80,6 +80,26 @@ final class ConnectPipeTests: ServerTestCase {
         XCTAssertTrue(header.errors.contains("write a header as 'Name: value'"), header.errors)
     }
 
+    /// A listening socket that never accepts: the kernel completes the connection, nobody answers.
+    func testAServerThatNeverAnswersTheHandshakeIsGivenUpOn() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        XCTAssertTrue(listening)
+        let silent = Int(UInt16(bigEndian: address.sin_port))
+        let started = Date()
+        let run = try ConnectRun(["ws://127.0.0.1:\(silent)/echo"])
+        XCTAssertEqual(run.status, 2, run.errors)
+        XCTAssertTrue(run.errors.contains("did not answer the handshake within 10 s"), run.errors)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20)
+    }
+
     func testPingsAreAnsweredWithPongs() throws {
         let run = try ConnectRun(["\(url)/echo", "--ping", "0.1", "--json"], input: "x\n", keepOpen: 0.6)
         XCTAssertEqual(run.status, 0, run.errors)

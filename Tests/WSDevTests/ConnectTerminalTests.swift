@@ -53,4 +53,12 @@ final class ConnectTerminalTests: ServerTestCase {
         terminal.type("\u{03}")
         XCTAssertEqual(terminal.exitStatus(), 0, terminal.output)
     }
+
+    func testTheServersCloseIsPrintedInPlaceOfThePrompt() throws {
+        let terminal = try PseudoTerminal(["connect", "ws://127.0.0.1:\(port)/echo"], environment: environment(colour: false))
+        XCTAssertTrue(terminal.waitFor("connected to"), terminal.output)
+        terminal.type("Goodbye\r")
+        XCTAssertEqual(terminal.exitStatus(), 0, "/echo closes with 1000 after Goodbye:\n\(terminal.output)")
+        XCTAssertTrue(terminal.output.contains("< Goodbye\r\n> \r\u{1B}[2K* closed 1000 (normal closure) by the server"), terminal.output)
+    }
 }

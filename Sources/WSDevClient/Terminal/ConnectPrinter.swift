@@ -105,7 +105,7 @@ final class ConnectPrinter {
     }
 
     func closed(_ close: ClientClose) {
-        editing = nil
+        hidePrompt()
         let said = Self.describe(close)
         switch form {
         case .json:
