@@ -28,6 +28,8 @@ struct ConnectionPipeline: Sendable {
     /// How long a keep-alive connection may wait for its next request.
     let idleTimeout: TimeAmount
     let limits: ConnectionLimits
+    /// Refused handshakes are reported here, for the console and the pages' error channel.
+    let events: SocketEvents
 
     /// Starts a new connection's route, or refuses it (503) when the server has no room for it.
     func install(on channel: any Channel) throws {

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -59,11 +60,11 @@ final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
             end(context, .badRequest("the request is not valid HTTP/1.1 (\(why)); the client must send a well-formed request"))
         case .complete(let head, let length):
             timer?.cancel()
-            follow(Verdict.of(head, handshake: route.handshake, channel: context.channel), context: context, headLength: length)
+            follow(Verdict.of(head, handshake: route.handshake, channel: context.channel), head: head, context: context, headLength: length)
         }
     }
 
-    private func follow(_ verdict: Verdict, context: ChannelHandlerContext, headLength: Int) {
+    private func follow(_ verdict: Verdict, head: HTTPRequestHead, context: ChannelHandlerContext, headLength: Int) {
         switch verdict {
         case .http:
             state = .done
@@ -95,16 +96,26 @@ final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
                     let held = reader.readHeld
                     reader.readHeld = false
                     switch decision {
-                    case .accept(let accepted): reader.follow(.upgrade(accepted, key: key, token: token), context: context, headLength: headLength)
-                    case .refuse(let refusal): reader.follow(.refuse(refusal), context: context, headLength: headLength)
+                    case .accept(let accepted): reader.follow(.upgrade(accepted, key: key, token: token), head: head, context: context, headLength: headLength)
+                    case .refuse(let refusal): reader.follow(.refuse(refusal), head: head, context: context, headLength: headLength)
                     }
                     // Through the whole pipeline: this handler has stepped aside by now.
                     if held { context.channel.read() }
                 }
             }
         case .refuse(let refusal):
+            report(refusal, head: head, channel: context.channel)
             end(context, refusal, kind: "WS   refused")
         }
+    }
+
+    private func report(_ refusal: UpgradeRefusal, head: HTTPRequestHead, channel: any Channel) {
+        let path = String(RequestTarget.split(head.uri).path)
+        guard !ReservedPaths.contains(path) else { return }
+        let address = channel.remoteAddress
+        route.events.publish(.refused(SocketEvent.Refused(
+            path: path, remote: "\(address?.ipAddress ?? "?"):\(address?.port ?? 0)", origin: head.headers.first(name: "origin"),
+            status: Int(refusal.status.code), reason: refusal.message, at: Date())))
     }
 
     /// Steps aside and hands on what came after `offset` (all of it for HTTP; the client's first

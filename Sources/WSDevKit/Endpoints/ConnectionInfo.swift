@@ -16,6 +16,8 @@ public struct ConnectionInfo: Sendable {
     public var remoteAddress: String { remote?.ipAddress ?? "unknown" }
     private let remote: SocketAddress?
     public let remotePort: Int
+    /// The page that opened the connection (`Origin`), when a browser did.
+    public var origin: String? { rawHeaders.first(name: "origin") }
     /// The Host header (HTTP/2 calls it :authority), e.g. "localhost:9998".
     public let authority: String?
     /// The server port this connection arrived on.

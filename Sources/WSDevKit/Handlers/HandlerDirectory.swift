@@ -17,10 +17,11 @@ final class HandlerDirectory: Sendable {
     private let table: EndpointTable
     private let processes: ProcessTable
     private let maxMessageBytes: Int
+    private let events: SocketEvents
     private let log: Logger
     private let entries = Mutex<[String: Entry]>([:])
 
-    init(path: String, table: EndpointTable, processes: ProcessTable, maxMessageBytes: Int, log: Logger) throws(StartupError) {
+    init(path: String, table: EndpointTable, processes: ProcessTable, maxMessageBytes: Int, events: SocketEvents, log: Logger) throws(StartupError) {
         var info = stat()
         guard stat(path, &info) == 0 else { throw .handlersMissing(path, closest: ClosestFolder.to(path)) }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw .handlersNotDirectory(path) }
@@ -29,6 +30,7 @@ final class HandlerDirectory: Sendable {
         self.table = table
         self.processes = processes
         self.maxMessageBytes = maxMessageBytes
+        self.events = events
         self.log = log
         rescan(initial: true)
     }
@@ -127,7 +129,7 @@ final class HandlerDirectory: Sendable {
                 : nil
             return ScriptEndpoint(
                 file: file.path, directives: directives, displayName: name, scriptName: scriptName, broadcast: group,
-                processes: processes, maxMessageBytes: maxMessageBytes, log: log)
+                processes: processes, maxMessageBytes: maxMessageBytes, events: events, log: log)
         }
     }
 

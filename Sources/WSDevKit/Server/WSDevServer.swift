@@ -14,6 +14,8 @@ public struct WSDevServer: Sendable {
     let registry = SessionRegistry()
     /// Every handler process, so that none outlives the server.
     let processes: ProcessTable
+    /// What happens on the WebSockets, for the console and the pages' error channel.
+    let events = SocketEvents()
     let accessLog: Logger
     let libraryLog: Logger
     let handlers: HandlerDirectory?
@@ -35,18 +37,19 @@ public struct WSDevServer: Sendable {
         self.libraryLog = Logger(label: "wsdev.library") { _ in
             ConsoleLogHandler(level: configuration.tuning.traceLibrary ? .trace : .error, prefix: "[library] ")
         }
-        self.handlers = try Self.handlerDirectory(configuration.handlersDirectory, table: endpoints, processes: processes, maxMessageBytes: configuration.maxMessageBytes, log: accessLog)
+        self.handlers = try Self.handlerDirectory(
+            configuration.handlersDirectory, table: endpoints, processes: processes, maxMessageBytes: configuration.maxMessageBytes, events: events, log: accessLog)
         self.liveReload = configuration.liveReload ? LiveReload(root: root, poll: configuration.poll, log: accessLog) : nil
         if let liveReload { endpoints.set(liveReload.endpoint, at: ReloadScript.path) }
     }
 
     /// `--handlers DIR`, or `./handlers` when it exists, as pywebsocket users expect.
     private static func handlerDirectory(
-        _ path: String?, table: EndpointTable, processes: ProcessTable, maxMessageBytes: Int, log: Logger
+        _ path: String?, table: EndpointTable, processes: ProcessTable, maxMessageBytes: Int, events: SocketEvents, log: Logger
     ) throws(StartupError) -> HandlerDirectory? {
         var isDirectory: ObjCBool = false
         guard path != nil || (FileManager.default.fileExists(atPath: "handlers", isDirectory: &isDirectory) && isDirectory.boolValue) else { return nil }
-        return try HandlerDirectory(path: path ?? "handlers", table: table, processes: processes, maxMessageBytes: maxMessageBytes, log: log)
+        return try HandlerDirectory(path: path ?? "handlers", table: table, processes: processes, maxMessageBytes: maxMessageBytes, events: events, log: log)
     }
 
     /// Runs until SIGINT or SIGTERM; throws `StartupError` when it cannot listen.
@@ -60,14 +63,15 @@ public struct WSDevServer: Sendable {
             hosts: hosts, fastPath: configuration.tuning.staticFastPath)
         let route = ConnectionPipeline(
             handshake: Handshake(endpoints: endpoints, deflate: configuration.deflate, origins: configuration.origins, hosts: hosts),
-            sessions: SessionRunner(registry: registry, maxMessageBytes: maxMessage, pingInterval: configuration.pingInterval, accessLog: accessLog),
+            sessions: SessionRunner(registry: registry, maxMessageBytes: maxMessage, pingInterval: configuration.pingInterval, accessLog: accessLog, events: events),
             accessLog: accessLog,
             fastPath: router.fastPath,
             headTimeout: TimeAmount(configuration.headTimeout),
             idleTimeout: TimeAmount(configuration.idleTimeout),
             limits: ConnectionLimits(
                 total: configuration.maxConnections ?? ConnectionLimits.defaultTotal(descriptorLimit: ConnectionLimits.raiseDescriptorLimit()),
-                perAddress: configuration.maxConnectionsPerAddress))
+                perAddress: configuration.maxConnectionsPerAddress),
+            events: events)
         let http = HTTP1Channel(responder: { request, writer, channel in try await router.respond(to: request, writer: writer, channel: channel) })
         let rootPath = root.path.isEmpty ? "/" : root.path
         let endpoints = self.endpoints

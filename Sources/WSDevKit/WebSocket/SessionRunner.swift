@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 
@@ -7,10 +8,12 @@ struct SessionRunner: Sendable {
     let registry: SessionRegistry
     let maxMessageBytes: Int
     let accessLog: Logger
+    let events: SocketEvents
     private let pings: PingSweeps
 
-    init(registry: SessionRegistry, maxMessageBytes: Int, pingInterval: Duration, accessLog: Logger) {
+    init(registry: SessionRegistry, maxMessageBytes: Int, pingInterval: Duration, accessLog: Logger, events: SocketEvents) {
         self.registry = registry
+        self.events = events
         self.maxMessageBytes = maxMessageBytes
         self.accessLog = accessLog
         self.pings = PingSweeps(interval: TimeAmount(pingInterval))
@@ -26,11 +29,18 @@ struct SessionRunner: Sendable {
         registry.add(info.id, channel)
         log.opened(accepted)
         let socket = WebSocket(info: info, eventLoop: channel.eventLoop)
+        // wsdev's own sockets (live reload, the console) are not shown to the console.
+        let events = ReservedPaths.contains(info.path) ? nil : self.events
+        events?.publish(.opened(SocketEvent.Opened(
+            id: info.id, path: info.path, endpoint: accepted.endpoint.summary, remote: "\(info.remoteAddress):\(info.remotePort)",
+            origin: info.origin, subprotocol: info.subprotocol, deflate: accepted.deflate != nil, at: Date())))
         let session = WebSocketSession(
-            socket: socket, maxMessageBytes: maxMessageBytes, deflate: accepted.deflate, pings: pings.sweep(on: channel.eventLoop), stats: stats
+            socket: socket, maxMessageBytes: maxMessageBytes, deflate: accepted.deflate, pings: pings.sweep(on: channel.eventLoop), stats: stats,
+            events: events
         ) {
             registry.remove(info.id)
             log.closed(path: info.path, id: info.id, stats: stats, after: ContinuousClock.now - started)
+            events?.publish(.closed(id: info.id, summary: stats.closeSummary, at: Date()))
         }
         // NIO reads at most 64 KiB at a time by default, so a 64 KiB message (plus its header)
         // always took two reads and a copy to join them; the buffer only grows for busy sockets.

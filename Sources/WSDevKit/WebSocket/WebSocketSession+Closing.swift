@@ -6,6 +6,7 @@ import WSWire
 extension WebSocketSession {
     /// A close frame from the client.
     func closeFrame(_ payload: ByteBuffer, context: ChannelHandlerContext) {
+        report(inbound: true, .close, payload)
         var payload = payload
         let length = payload.readableBytes
         let code = payload.readInteger(as: UInt16.self)
@@ -116,9 +117,12 @@ extension WebSocketSession {
         var out = outgoing ?? context.channel.allocator.buffer(capacity: 4 + reason.utf8.count)
         outgoing = nil
         unflushed = false
-        out.writeFrameHeader(opcode: FrameHeader.close, length: 2 + reason.utf8.count)
-        out.writeInteger(code)
-        out.writeString(reason)
+        var payload = ByteBuffer()
+        payload.writeInteger(code)
+        payload.writeString(reason)
+        report(inbound: false, .close, payload)
+        out.writeFrameHeader(opcode: FrameHeader.close, length: payload.readableBytes)
+        out.writeImmutableBuffer(payload)
         return context.writeAndFlush(wrapOutboundOut(out))
     }
 }

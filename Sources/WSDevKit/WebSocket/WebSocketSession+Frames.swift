@@ -33,9 +33,12 @@ extension WebSocketSession {
         case Opcode.close:
             return closeFrame(unmasked(payload, key, context: context), context: context)
         case Opcode.ping:
-            if state == .open, !closeSent { writeFrame(context: context, opcode: Opcode.pong, unmasked(payload, key, context: context)) }
+            let plain = unmasked(payload, key, context: context)
+            report(inbound: true, .ping, plain)
+            if state == .open, !closeSent { writeFrame(context: context, opcode: Opcode.pong, plain) }
             return
         case Opcode.pong:
+            report(inbound: true, .pong, payload)
             return
         default:
             break
@@ -149,6 +152,7 @@ extension WebSocketSession {
         if opcode == Opcode.text, !checked, !data.isValidUTF8 {
             return fail(context: context, code: CloseCode.invalidPayload, Self.invalidText)
         }
+        report(inbound: true, opcode == Opcode.text ? .text : .binary, data)
         delegate?.received(WebSocketMessage(opcode == Opcode.text ? .text : .binary, data))
     }
 

@@ -8,6 +8,7 @@ extension WebSocketSession {
     /// A message from the delegate; compressed when permessage-deflate is on and it is worth it.
     func send(_ message: WebSocketMessage) {
         guard let context, !closeSent, state != .closed else { return }
+        report(inbound: false, message.kind == .text ? .text : .binary, message.data)
         if let deflate, let compressed = deflate.deflate(message.data, allocator: context.channel.allocator) {
             writeFrame(context: context, opcode: message.opcode, compressed, compressed: true)
         } else {

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import WSWire
 
@@ -27,6 +28,8 @@ final class WebSocketSession: ChannelDuplexHandler {
     let closeTimeout: TimeAmount
     let deflate: DeflateCodec?
     let stats: SessionStats
+    /// Where frames are reported while someone watches (nil for wsdev's own sockets).
+    let events: SocketEvents?
     private let pings: PingSweep
     private let onClose: () -> Void
     var delegate: (any WebSocketDelegate)?
@@ -58,8 +61,9 @@ final class WebSocketSession: ChannelDuplexHandler {
 
     init(
         socket: WebSocket, maxMessageBytes: Int, deflate: PerMessageDeflate?, pings: PingSweep, stats: SessionStats,
-        closeTimeout: TimeAmount = .seconds(10), onClose: @escaping () -> Void
+        events: SocketEvents?, closeTimeout: TimeAmount = .seconds(10), onClose: @escaping () -> Void
     ) {
+        self.events = events
         self.socket = socket
         self.maxMessageBytes = maxMessageBytes
         self.deflate = deflate.map(DeflateCodec.init)
@@ -86,6 +90,13 @@ final class WebSocketSession: ChannelDuplexHandler {
     }
 
     /// Called by the ping sweep once per interval.
+    /// Reports a frame to whoever watches; nothing is built while nobody does.
+    func report(inbound: Bool, _ kind: SocketEvent.Frame.Kind, _ payload: ByteBuffer) {
+        guard let events, events.isWatched else { return }
+        events.publish(.frame(SocketEvent.Frame(
+            id: socket.info.id, inbound: inbound, kind: kind, size: payload.readableBytes, preview: SocketEvents.preview(payload), at: Date())))
+    }
+
     func checkAlive() {
         if let context { checkAlive(context: context) }
     }

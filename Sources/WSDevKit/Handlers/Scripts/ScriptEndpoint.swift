@@ -14,6 +14,7 @@ struct ScriptEndpoint: WebSocketEndpoint {
     let broadcast: BroadcastGroup?
     let processes: ProcessTable
     let maxMessageBytes: Int
+    let events: SocketEvents
     let log: Logger
 
     var summary: String {
@@ -39,7 +40,7 @@ struct ScriptEndpoint: WebSocketEndpoint {
             let process = try PipedProcess(
                 spawning: file, environment: environment, directory: (file as NSString).deletingLastPathComponent,
                 on: socket.eventLoop, table: processes, owner: displayName, lineLimit: maxMessageBytes)
-            return ScriptSession(socket: socket, process: process, format: directives.messages, scriptName: scriptName, maxLine: maxMessageBytes, log: log)
+            return ScriptSession(socket: socket, process: process, format: directives.messages, scriptName: scriptName, maxLine: maxMessageBytes, events: events, log: log)
         } catch {
             log.error("WS   \(socket.info.path) #\(socket.info.id): \(error); closing with 1011")
             socket.close(code: CloseCode.internalError, reason: "the handler could not start")

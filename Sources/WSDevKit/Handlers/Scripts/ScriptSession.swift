@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import WSWire
@@ -14,6 +15,7 @@ final class ScriptSession: WebSocketDelegate, PipedProcessOwner {
     private let format: HandlerDirectives.MessageFormat
     private let scriptName: String
     private let maxLine: Int
+    private let events: SocketEvents
     private let log: Logger
     private var tag: String { "\(socket.info.path) #\(socket.info.id)" }
     /// The last non-blank stderr line: the likeliest explanation of a crash.
@@ -22,12 +24,15 @@ final class ScriptSession: WebSocketDelegate, PipedProcessOwner {
     /// The server has chosen how the connection closes (a json close, a refused message).
     private var closeChosen = false
 
-    init(socket: WebSocket, process: PipedProcess, format: HandlerDirectives.MessageFormat, scriptName: String, maxLine: Int, log: Logger) {
+    init(
+        socket: WebSocket, process: PipedProcess, format: HandlerDirectives.MessageFormat, scriptName: String, maxLine: Int, events: SocketEvents, log: Logger
+    ) {
         self.socket = socket
         self.process = process
         self.format = format
         self.scriptName = scriptName
         self.maxLine = maxLine
+        self.events = events
         self.log = log
         process.owner = self
     }
@@ -72,6 +77,7 @@ final class ScriptSession: WebSocketDelegate, PipedProcessOwner {
 
     func processLogged(_ line: String) {
         log.notice("WS   \(tag) stderr: \(line)")
+        events.publish(.handlerLog(id: socket.info.id, path: socket.info.path, line: line, at: Date()))
         if !line.allSatisfy(\.isWhitespace) { lastError = line }
     }
 
