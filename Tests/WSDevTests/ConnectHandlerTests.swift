@@ -10,7 +10,8 @@ final class ConnectHandlerTests: XCTestCase {
         ])
         let origin = "http://localhost:\(fixture.port)"
         let run = try ConnectRun(
-            ["ws://127.0.0.1:\(fixture.port)/whoami", "--protocol", "superchat", "--protocol", "chat", "--origin", origin, "-H", "X-Token: abc", "--json"])
+            ["ws://127.0.0.1:\(fixture.port)/whoami", "--protocol", "superchat", "--protocol", "chat", "--origin", origin, "-H", "X-Token: abc", "--json",
+             "--linger", "5"])  // the handler starts after the handshake; a busy machine may take a while
         XCTAssertEqual(run.status, 0, run.errors)
         XCTAssertEqual(run.events.first?["protocol"] as? String, "superchat", run.output)
         let said = run.events.first { $0["event"] as? String == "message" }?["data"] as? String
@@ -24,7 +25,8 @@ final class ConnectHandlerTests: XCTestCase {
     /// The handler's answer arrives after the input has ended: the client waits for it (--linger).
     func testAnswersAfterTheEndOfInputArrive() throws {
         let fixture = try HandlerFixture(["upper.sh": "#!/bin/sh\nwhile read line; do sleep 0.2; echo \"$line\" | tr a-z A-Z; done\n"])
-        let run = try ConnectRun(["ws://127.0.0.1:\(fixture.port)/upper"], input: "hello\nworld\n")
+        // Generous on a busy machine (a process to start); the default is 0.5 s.
+        let run = try ConnectRun(["ws://127.0.0.1:\(fixture.port)/upper", "--linger", "2"], input: "hello\nworld\n")
         XCTAssertEqual(run.output, "HELLO\nWORLD\n", run.errors)
         XCTAssertEqual(run.status, 0, run.errors)
     }
