@@ -46,6 +46,15 @@ let package = Package(
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ]
         ),
+        // `wsdev connect`: a WebSocket client for people and scripts, which never imports the server.
+        .target(
+            name: "WSDevClient",
+            dependencies: [
+                "WSWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "WSDevKit",
             dependencies: [
@@ -76,12 +85,13 @@ let package = Package(
             dependencies: [
                 "WSDevKit",
                 "WSDevBench",
+                "WSDevClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "WSDevTests",
-            dependencies: ["WSDevKit", "WSWire", "WSDevBench", "wsdev", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["WSDevKit", "WSWire", "WSDevBench", "WSDevClient", "wsdev", .product(name: "Crypto", package: "swift-crypto")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -10,6 +10,7 @@ struct Serve: AsyncParsableCommand {
               wsdev serve public/                 the tutorial page on http://localhost:9998/
               wsdev serve site -p 8080            another folder, another port
               wsdev serve -p 9998 -w handlers/    pywebsocket-style: port and handlers folder
+              wsdev -p 9998 -w ../example/        the classic tutorial's command: serves this folder
               wsdev serve --host 0.0.0.0          reachable from other machines (off by default)
               wsdev serve --lan --open            for phones too, and open a browser
               wsdev serve app --spa --coi         single-page app using SharedArrayBuffer
@@ -22,7 +23,7 @@ struct Serve: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Folder to serve.", valueName: "root"))
+    @Argument(help: ArgumentHelp("Folder to serve (default: public/, or the current folder when there is none).", valueName: "root"))
     var root: String?
 
     @Option(name: [.customShort("d"), .long], help: ArgumentHelp("Same as ROOT (pywebsocket's name for it).", valueName: "dir"))
@@ -139,6 +140,9 @@ struct Serve: AsyncParsableCommand {
         if lan, let host {
             throw ValidationError("--lan listens on every interface and --host \(host) on one address: pick one (drop --host to use --lan, or drop --lan).")
         }
+        for value in origin {
+            if let problem = OriginPolicy.problem(with: value) { throw ValidationError(problem) }
+        }
         for value in allowedHost {
             if let problem = AllowedHosts.problem(with: value) { throw ValidationError(problem) }
         }
@@ -149,7 +153,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         var configuration = ServerConfiguration(
-            root: root ?? documentRoot ?? "public",
+            root: root ?? documentRoot,
             host: host,
             port: port.number,
             handlersDirectory: handlers,

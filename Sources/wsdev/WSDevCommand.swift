@@ -11,7 +11,7 @@ struct WSDevCommand: AsyncParsableCommand {
             ws://localhost:9998/echo (and any other endpoint listed at startup) on the same port.
             """,
         version: WSDev.version,
-        subcommands: [Serve.self, BenchCommand.self],
+        subcommands: [Serve.self, Connect.self, BenchCommand.self],
         defaultSubcommand: Serve.self
     )
 }

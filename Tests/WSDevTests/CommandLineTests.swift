@@ -5,20 +5,7 @@ import XCTest
 final class CommandLineTests: XCTestCase {
     /// Runs wsdev to completion (bounded) and returns its exit status and output.
     func run(_ arguments: [String], timeout: TimeInterval = patience) throws -> (status: Int32, output: String, seconds: TimeInterval) {
-        let process = Process()
-        process.executableURL = ServerProcess.binary
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let start = Date()
-        try process.run()
-        while process.isRunning, Date().timeIntervalSince(start) < timeout { usleep(5_000) }
-        let seconds = Date().timeIntervalSince(start)
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (process.terminationStatus, output, seconds)
+        try runWsdev(arguments, timeout: timeout)
     }
 
     /// Holds a listening socket on 127.0.0.1, as another program would.
@@ -51,8 +38,27 @@ final class CommandLineTests: XCTestCase {
         XCTAssertNotEqual(result.status, 0)
         XCTAssertLessThan(result.seconds, 5)
         XCTAssertTrue(result.output.contains("port \(port)"), result.output)
-        XCTAssertTrue(result.output.contains("--port"), result.output)
+        XCTAssertTrue(result.output.contains("--port auto picks a free one"), result.output)
         XCTAssertFalse(result.output.contains("Ctrl-C stops"), "no banner without a listening socket")
+        // The port suggested was free when wsdev looked: it still is, so it can be taken.
+        let match = try XCTUnwrap(result.output.range(of: #"--port (\d+) is free now"#, options: .regularExpression), result.output)
+        let suggested = try XCTUnwrap(Int(result.output[match].split(separator: " ")[1]))
+        XCTAssertGreaterThan(suggested, port)
+        let taken = try occupyPort(suggested)
+        close(taken.fd)
+    }
+
+    func testAnOriginWithoutSchemeIsRefusedWithTheRightForm() throws {
+        let site = try SiteFixture(files: ["index.html": "x"])
+        let bare = try run(["serve", site.root.path, "--port", "0", "--origin", "example.com"])
+        XCTAssertNotEqual(bare.status, 0)
+        XCTAssertTrue(bare.output.contains("--origin example.com has no scheme") && bare.output.contains("--origin https://example.com"), bare.output)
+        let path = try run(["serve", site.root.path, "--port", "0", "--origin", "https://example.com/app/"])
+        XCTAssertTrue(path.output.contains("an origin has no path; give --origin https://example.com"), path.output)
+        let fine = try ServerProcess(root: site.root.path, arguments: ["--origin", "https://example.com/"])
+        defer { _ = fine.stop() }
+        let (socket, reply) = try RawWebSocket.handshake(port: fine.port, headers: ["Origin": "https://example.com"])
+        XCTAssertNotNil(socket, "the origin allowed is the one meant: \(reply.status)")
     }
 
     /// wsdev listens once per event loop with SO_REUSEPORT; a second wsdev must still be told the

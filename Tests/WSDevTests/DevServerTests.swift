@@ -186,4 +186,21 @@ final class DevServerTests: XCTestCase {
             XCTAssertTrue(help.output.contains(flag), "help lacks \(flag):\n\(help.output)")
         }
     }
+
+
+    func testHostEverywherePrintsTheNetworkURLsAndWarns() throws {
+        for host in ["0.0.0.0", "::"] {
+            let server = try ServerProcess(commandLine: ["serve", site.root.path, "--port", "0", "--host", host])
+            defer { _ = server.stop() }
+            XCTAssertFalse(server.log.contains("http://0.0.0.0") || server.log.contains("http://[::]"), "not an address to open:\n\(server.log)")
+            XCTAssertTrue(server.log.contains("  http://localhost:\(server.port)/"), server.log)
+            XCTAssertTrue(server.log.contains("anyone who can reach this machine can open these URLs"), server.log)
+            if let first = NetworkAddresses.lanIPv4().first {
+                XCTAssertTrue(server.log.contains("    http://\(first):\(server.port)/"), server.log)
+                XCTAssertTrue(server.log.contains("Scan to open http://\(first):\(server.port)/"), server.log)
+            } else {
+                XCTAssertTrue(server.log.contains("no network address besides loopback"), server.log)
+            }
+        }
+    }
 }

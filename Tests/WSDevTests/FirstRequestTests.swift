@@ -211,4 +211,15 @@ extension FirstRequestTests {
         try after.send("GET /a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n")
         XCTAssertEqual(try RawHTTP.read(from: after).status, 200, "and the server goes on serving")
     }
+
+
+    /// `wss://` or `https://` aimed at the plain port: the first byte is a TLS handshake record.
+    func testATLSHandshakeIsNamedInTheLogAndTheConnectionClosed() throws {
+        let connection = try TCPConnection(port: port)
+        // The start of a ClientHello: record type 22, TLS 1.0 record version, length, handshake type 1.
+        try connection.send([0x16, 0x03, 0x01, 0x00, 0xF8, 0x01, 0x00, 0x00, 0xF4, 0x03, 0x03] + [UInt8](repeating: 7, count: 32))
+        XCTAssertEqual(try connection.readToEnd(), [], "no HTTP answer to a TLS client, only the close")
+        XCTAssertTrue(server.waitForLog("a TLS handshake arrived on the plain port: use ws:// and http:// (wsdev has no TLS yet)"), server.log)
+        XCTAssertFalse(server.log.contains("400"), "not reported as a bad HTTP request:\n\(server.log)")
+    }
 }

@@ -48,6 +48,9 @@ final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
         guard case .reading = state else { return context.fireChannelRead(data) }
         var bytes = unwrapInboundIn(data)
         if received != nil { received!.writeBuffer(&bytes) } else { received = bytes }
+        if received!.readableBytesView.first == TLSRecord.handshake {
+            return refuseTLS(context)
+        }
         switch RequestHead.read(received!) {
         case .incomplete:
             return
@@ -131,6 +134,17 @@ final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
             pipeline.fireChannelRead(NIOAny(rest))
             pipeline.fireChannelReadComplete()
         }
+    }
+
+    /// A `wss://` or `https://` address aimed at this plain port: the client speaks TLS, so an
+    /// HTTP answer would be noise to it; the log says what happened, and the connection ends.
+    private func refuseTLS(_ context: ChannelHandlerContext) {
+        state = .done
+        timer?.cancel()
+        received = nil
+        let address = context.channel.remoteAddress
+        route.accessLog.notice("TLS  from \(address?.ipAddress ?? "?"):\(address?.port ?? 0): \(TLSRecord.advice)")
+        context.close(promise: nil)
     }
 
     private func end(_ context: ChannelHandlerContext, _ refusal: UpgradeRefusal, kind: String = "HTTP") {

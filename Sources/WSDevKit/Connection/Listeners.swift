@@ -15,7 +15,7 @@ struct Listeners: Service {
     let route: ConnectionPipeline
     let http: HTTP1Channel
     let logger: Logger
-    let onReady: @Sendable (_ hosts: [String], _ port: Int) -> Void
+    let onReady: @Sendable (_ hosts: [String], _ port: Int) async -> Void
 
     func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -32,7 +32,7 @@ struct Listeners: Service {
                 }
             }
             if bound.isEmpty, let skipped { throw skipped }
-            onReady(bound, port)
+            await onReady(bound, port)
             try await group.waitForAll()
         }
     }
@@ -50,7 +50,11 @@ struct Listeners: Service {
             }
         } catch {
             for listener in listeners { try? await listener.channel.close() }
-            throw Self.explain(error, host: host, port: port)
+            let explained = Self.explain(error, host: host, port: port)
+            if case StartupError.portInUse(let host, let port, _)? = explained as? StartupError {
+                throw StartupError.portInUse(host: host, port: port, free: PortProbe.freePort(after: port, hosts: hosts))
+            }
+            throw explained
         }
         for listener in listeners { group.addTask { await listener.run() } }
         return listeners.first?.channel.localAddress?.port ?? port
@@ -61,7 +65,7 @@ struct Listeners: Service {
     static func survivable(_ error: StartupError, bound: [String]) -> Bool {
         switch error {
         case .addressUnavailable: return true
-        case .portInUse(let host, _): return host == "0.0.0.0" && bound.contains("::")
+        case .portInUse(let host, _, _): return host == "0.0.0.0" && bound.contains("::")
         default: return false
         }
     }

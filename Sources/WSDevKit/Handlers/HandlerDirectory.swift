@@ -23,7 +23,7 @@ final class HandlerDirectory: Sendable {
 
     init(path: String, table: EndpointTable, processes: ProcessTable, maxMessageBytes: Int, events: SocketEvents, log: Logger) throws(StartupError) {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw .handlersMissing(path) }
+        guard stat(path, &info) == 0 else { throw .handlersMissing(path, closest: ClosestFolder.to(path)) }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw .handlersNotDirectory(path) }
         self.root = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         self.displayRoot = path.hasSuffix("/") ? String(path.dropLast()) : path
@@ -58,7 +58,9 @@ final class HandlerDirectory: Sendable {
                 if let broken = endpoint as? BrokenHandler {
                     log.warning("\(broken.report)")
                 } else if !initial {
-                    report.append("\(entries[file.relative] == nil ? "added" : "reloaded") \(file.endpointPaths.joined(separator: " and ")) (\(displayName(file)))")
+                    let replaced = file.endpointPaths.filter { table.hasBuiltin(at: $0) && !ReservedPaths.contains($0) }
+                    report.append("\(entries[file.relative] == nil ? "added" : "reloaded") \(file.endpointPaths.joined(separator: " and ")) (\(displayName(file)))"
+                        + replaced.map { ", which replaces built-in \($0)" }.joined())
                 }
             }
             for (relative, old) in entries where next[relative] == nil {
@@ -74,6 +76,36 @@ final class HandlerDirectory: Sendable {
         }
         table.replaceHandlers(endpoints)
         for line in report { log.notice("handlers: \(line)") }
+    }
+
+    /// Handlers that cannot run, for the banner: the checks of `_wsh.py` files run in the
+    /// background (a python3 start each), so this waits for them, at most `limit` in all.
+    func problems(within limit: Duration) async -> [String] {
+        let endpoints = entries.withLock { $0.values.sorted { $0.file.relative < $1.file.relative }.map(\.endpoint) }
+        let deadline = ContinuousClock.now + limit
+        var found: [String] = []
+        for endpoint in endpoints {
+            var settled: (any WebSocketEndpoint)? = endpoint
+            if let pending = endpoint as? PendingPyWebSocketHandler {
+                settled = await Self.value(of: pending.verdict, before: deadline)
+            }
+            if let broken = settled as? BrokenHandler { found.append(broken.bannerLine) }
+        }
+        return found
+    }
+
+    /// The task's value, or nil when it is not there by `deadline`.
+    private static func value<T: Sendable>(of task: Task<T, Never>, before deadline: ContinuousClock.Instant) async -> T? {
+        await withTaskGroup(of: T?.self) { group in
+            group.addTask { await task.value }
+            group.addTask {
+                try? await Task.sleep(until: deadline)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
     }
 
     private func displayName(_ file: HandlerFile) -> String { displayRoot + "/" + file.relative }

@@ -3,7 +3,7 @@
 enum LANBanner {
     static func lines(port: Int, addresses: [String] = NetworkAddresses.lanIPv4()) -> [String] {
         guard let first = addresses.first else {
-            return ["  --lan: this machine has no network address besides loopback, so other devices cannot reach it. Connect to a network and restart."]
+            return ["  this machine has no network address besides loopback, so other devices cannot reach it. Connect to a network and restart."]
         }
         var lines = ["  On your network (phones, other computers):"]
         lines += addresses.map { "    http://\($0):\(port)/" }

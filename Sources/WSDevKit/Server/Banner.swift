@@ -1,32 +1,31 @@
 /// The startup text: where to point the browser, what is served, which sockets exist.
 enum Banner {
     static func text(
-        root: String, hosts: [String], port: Int, endpoints: [(path: String, summary: String)], loopbackDefault: Bool, notes: [String] = []
+        root: String, hosts: [String], port: Int, endpoints: [(path: String, summary: String)], loopbackDefault: Bool,
+        notes: [String] = [], problems: [String] = [], colour: Bool = false
     ) -> String {
-        let display = loopbackDefault ? "localhost" : (hosts.first.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "localhost")
-        var lines = ["wsdev \(WSDev.version) serving \(root)"]
+        let everywhere = hosts.contains("0.0.0.0") || hosts.contains("::")
+        // On every interface the page is still at localhost here; the network URLs follow in `notes`.
+        let display = loopbackDefault || everywhere ? "localhost" : (hosts.first.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "localhost")
+        func paint(_ text: String, _ code: Int) -> String { TerminalColour.paint(text, code, on: colour) }
+        var lines = [paint("wsdev \(WSDev.version)", 1) + " serving \(root)"]
         let bound = hosts.map { $0.contains(":") ? "[\($0)]" : $0 }.joined(separator: " and ")
-        lines.append("  http://\(display):\(port)/   (listening on \(bound) port \(port))")
-        if hosts.contains("0.0.0.0") || hosts.contains("::") {
-            lines.append("  listening on every network interface: anyone who can reach this machine can open these URLs")
+        lines.append("  " + paint("http://\(display):\(port)/", 36) + "   (listening on \(bound) port \(port))")
+        if everywhere {
+            lines.append("  " + paint("listening on every network interface: anyone who can reach this machine can open these URLs", 33))
         }
         if endpoints.isEmpty {
             lines.append("  no WebSocket endpoints")
         } else {
             lines.append("  WebSocket endpoints:")
-            // A handler answers at /count and /count.sh; list it once.
-            let shown = endpoints.filter { endpoint in
-                let name = endpoint.path.split(separator: "/").last ?? ""
-                guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return true }
-                let bare = String(endpoint.path.dropLast(name.distance(from: dot, to: name.endIndex)))
-                return !endpoints.contains { $0.path == bare && $0.summary == endpoint.summary }
-            }
+            let shown = EndpointTable.withoutAliases(endpoints)
             let width = shown.map { "ws://\(display):\(port)\($0.path)".count }.max() ?? 0
             for endpoint in shown {
                 let url = "ws://\(display):\(port)\(endpoint.path)"
-                lines.append("    " + url + String(repeating: " ", count: width - url.count + 2) + endpoint.summary)
+                lines.append("    " + paint(url, 36) + String(repeating: " ", count: width - url.count + 2) + endpoint.summary)
             }
         }
+        lines += problems.map { "  " + paint("! " + $0, 31) }
         lines += notes
         lines.append("  Ctrl-C stops the server.")
         return lines.joined(separator: "\n") + "\n"

@@ -7,10 +7,15 @@ public struct ConsoleLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     private let prefix: String
+    /// Colours per stream: a terminal gets them, a pipe or a file does not (`TerminalColour`).
+    private let colourOut: Bool
+    private let colourErr: Bool
 
     public init(level: Logger.Level, prefix: String = "") {
         self.logLevel = level
         self.prefix = prefix
+        self.colourOut = TerminalColour.isWanted(on: 1)
+        self.colourErr = TerminalColour.isWanted(on: 2)
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -23,8 +28,25 @@ public struct ConsoleLogHandler: LogHandler {
         var parts = tm()
         localtime_r(&now, &parts)
         let clock = String(format: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec)
-        let tag = event.level >= .warning ? "\(event.level == .warning ? "warning" : "error"): " : ""
-        Console.write("\(clock) \(prefix)\(tag)\(event.message)\n", toError: event.level >= .warning)
+        let toError = event.level >= .warning
+        let colour = toError ? colourErr : colourOut
+        var tag = ""
+        if toError {
+            tag = TerminalColour.paint(event.level == .warning ? "warning:" : "error:", event.level == .warning ? 33 : 31, on: colour) + " "
+        }
+        let message = colour ? Self.paintStatus("\(event.message)") : "\(event.message)"
+        Console.write("\(TerminalColour.paint(clock, 2, on: colour)) \(prefix)\(tag)\(message)\n", toError: toError)
+    }
+
+    /// An access line's status in the colour of its class: `GET / 200 …` green, 3xx cyan, 4xx yellow, 5xx red.
+    static func paintStatus(_ line: String) -> String {
+        let words = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+        guard words.count >= 3, words[0].allSatisfy({ $0.isUppercase }), words[2].count == 3, let status = Int(words[2]), (100...599).contains(status) else {
+            return line
+        }
+        let code = [2: 32, 3: 36, 4: 33, 5: 31][status / 100] ?? 0
+        let rest = words.count > 3 ? " " + words[3] : ""
+        return "\(words[0]) \(words[1]) " + TerminalColour.paint(String(status), code, on: true) + rest
     }
 }
 

@@ -20,4 +20,22 @@ enum PortProbe {
         let result = address.withSockAddr { bind(descriptor, $0, socklen_t($1)) }
         guard result == 0 else { throw IOError(errnoCode: errno, reason: "bind") }
     }
+
+    /// The first port after `port` that every one of `hosts` has free right now, for the message
+    /// about a busy port; a host this machine lacks (no IPv6) does not count against a port.
+    static func freePort(after port: Int, hosts: [String], tries: Int = 100) -> Int? {
+        let candidates = (port + 1...min(port + tries, 65535)).filter { $0 >= 1024 }
+        return candidates.first { candidate in
+            hosts.allSatisfy { host in
+                do {
+                    try check(host: host, port: candidate)
+                    return true
+                } catch let error as IOError {
+                    return [EADDRNOTAVAIL, EAFNOSUPPORT].contains(error.errnoCode)
+                } catch {
+                    return true
+                }
+            }
+        }
+    }
 }

@@ -3,8 +3,8 @@ import NIOCore
 
 /// Everything `wsdev serve` can be told; the CLI fills it in, tests build it directly.
 public struct ServerConfiguration: Sendable {
-    /// Directory whose files are served.
-    public var root: String
+    /// Directory whose files are served; nil: `public/` when there is one, else the current folder.
+    public var root: String?
     /// `nil` means loopback: both 127.0.0.1 and ::1, because browsers resolve `localhost` to either.
     public var host: String?
     /// 0 picks a free port.
@@ -72,7 +72,7 @@ public struct ServerConfiguration: Sendable {
     public static var defaultEventLoops: Int { System.coreCount }
 
     public init(
-        root: String = "public",
+        root: String? = nil,
         host: String? = nil,
         port: Int = 9998,
         handlersDirectory: String? = nil,
@@ -103,12 +103,16 @@ public struct ServerConfiguration: Sendable {
 
     var isLoopbackDefault: Bool { host == nil || host == "localhost" }
 
+    /// `--lan`, or `--host 0.0.0.0` / `--host ::`: reachable from the network, so the banner lists
+    /// the network URLs with a QR code.
+    var everyInterface: Bool { lan || host == "0.0.0.0" || host == "::" }
+
     /// `allowedHosts`, and the names this server was told it goes by: `--host NAME`, and on every
     /// interface (`--lan`, `--host 0.0.0.0`) the machine's names, which phones may be given.
     var hostPolicy: AllowedHosts {
         var policy = allowedHosts
         if let host, !host.contains(":") { policy.add(name: host) }
-        if lan || host == "0.0.0.0" || host == "::" {
+        if everyInterface {
             for name in MachineNames.current() { policy.add(name: name) }
         }
         return policy

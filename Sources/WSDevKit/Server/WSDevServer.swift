@@ -21,10 +21,14 @@ public struct WSDevServer: Sendable {
     let handlers: HandlerDirectory?
     /// nil with `--no-reload`.
     let liveReload: LiveReload?
+    /// Why this folder is served, when ROOT was not given and there is no `public/`.
+    let rootNote: String?
 
     public init(configuration: ServerConfiguration) throws(StartupError) {
         self.configuration = configuration
-        self.root = try DocumentRoot(path: configuration.root)
+        let choice = RootChoice.choose(given: configuration.root)
+        self.root = try DocumentRoot(path: choice.path)
+        self.rootNote = choice.note
         self.processes = ProcessTable(limit: configuration.maxHandlerProcesses, perOwner: configuration.maxProcessesPerHandler)
         self.endpoints = EndpointTable(configuration.builtins ? ["/echo": EchoEndpoint(), "/chat": ChatEndpoint()] : [:])
         self.accessLog = Logger(label: "wsdev") { _ in
@@ -53,7 +57,7 @@ public struct WSDevServer: Sendable {
         let maxMessage = configuration.maxMessageBytes
         let hosts = configuration.hostPolicy
         let router = RequestRouter(
-            statics: StaticResponder(root: root, sniffer: MagicSniffer(), injector: liveReload?.injector, spa: configuration.spa),
+            statics: StaticResponder(root: root, sniffer: MagicSniffer(), injector: liveReload?.injector, spa: configuration.spa, endpoints: endpoints),
             endpoints: endpoints, accessLog: accessLog,
             devHeaders: DevHeaders(custom: configuration.headers, cors: configuration.cors, coi: configuration.crossOriginIsolation),
             hosts: hosts, fastPath: configuration.tuning.staticFastPath)
@@ -73,6 +77,7 @@ public struct WSDevServer: Sendable {
         let endpoints = self.endpoints
         let loopback = configuration.isLoopbackDefault
         let configuration = self.configuration
+        let rootNote = self.rootNote
         let reloadNote = liveReload.map { _ in
             "  live reload\(configuration.poll ? " (polling)" : ""): pages reload when their files change; --no-reload turns it off"
         }
@@ -86,9 +91,13 @@ public struct WSDevServer: Sendable {
             route: route,
             http: http,
             logger: libraryLog
-        ) { hosts, port in
-            let notes = (reloadNote.map { [$0] } ?? []) + (configuration.lan ? LANBanner.lines(port: port) : [])
-            Console.write(Banner.text(root: rootPath, hosts: hosts, port: port, endpoints: endpoints.listing, loopbackDefault: loopback, notes: notes))
+        ) { [handlers] hosts, port in
+            let notes = (rootNote.map { [$0] } ?? []) + (reloadNote.map { [$0] } ?? []) + (configuration.everyInterface ? LANBanner.lines(port: port) : [])
+            // Listening already; the banner waits (briefly) for the handlers' checks, so it can name those that cannot run.
+            let problems = await handlers?.problems(within: .seconds(3)) ?? []
+            Console.write(Banner.text(
+                root: rootPath, hosts: hosts, port: port, endpoints: endpoints.listing, loopbackDefault: loopback,
+                notes: notes, problems: problems, colour: TerminalColour.isWanted(on: 1)))
             if configuration.openBrowser { BrowserLauncher.open(Self.localURL(configuration, port: port)) }
             onReady(port)
         }

@@ -19,7 +19,7 @@ struct DocumentRoot: Sendable {
 
     init(path: String) throws(StartupError) {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw .rootMissing(path) }
+        guard stat(path, &info) == 0 else { throw .rootMissing(path, closest: ClosestFolder.to(path)) }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw .rootNotDirectory(path) }
         guard let real = realpath(path, nil) else { throw .rootMissing(path) }
         defer { free(real) }

@@ -12,6 +12,8 @@ struct StaticResponder: Sendable {
     var injector: ScriptInjector?
     /// `--spa`: a path with nothing behind it, asked for as HTML, gets `/index.html`.
     var spa = false
+    /// Listed on 404 pages: a WebSocket address opened as a page lands there.
+    var endpoints: EndpointTable?
     /// Files up to this size are read in one piece; larger ones stream in chunks of this size.
     let chunkSize = 256 * 1024
     /// Small files' bytes per version, so they are not opened and read on every request.
@@ -34,7 +36,9 @@ struct StaticResponder: Sendable {
             if spa, request.headers[.accept]?.contains("text/html") == true, case .file(let index) = root.resolve(urlPath: "/index.html") {
                 return await serve(index, request: request, route: nil)
             }
-            return page(.notFound, html: ErrorPage.html(.notFound, "Nothing at \(path) in the document root."), request: request)
+            let host = request.head.authority ?? "localhost"
+            let sockets = endpoints.map { EndpointTable.withoutAliases($0.listing).map { "ws://\(host)\($0.path)" } } ?? []
+            return page(.notFound, html: ErrorPage.html(.notFound, "Nothing at \(path) in the document root.", endpoints: sockets), request: request)
         case .forbidden:
             return ErrorPage.response(.forbidden, "\(path) leads outside the document root, so it is not served.")
         case .fileWithSlash:

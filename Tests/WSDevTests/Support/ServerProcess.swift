@@ -34,11 +34,12 @@ final class ServerProcess {
     }
 
     /// Starts `wsdev` with exactly these arguments (which must pick a free port) and waits for its banner.
-    /// `environment`, when given, replaces the test's own.
-    init(commandLine: [String], environment: [String: String]? = nil) throws {
+    /// `environment`, when given, replaces the test's own; `directory` is where it runs.
+    init(commandLine: [String], environment: [String: String]? = nil, directory: URL? = nil) throws {
         process.executableURL = Self.binary
         process.arguments = commandLine
         if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = directory }
         process.standardOutput = output
         process.standardError = output
         let collected = self.collected

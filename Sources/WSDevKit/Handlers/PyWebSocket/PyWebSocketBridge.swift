@@ -159,6 +159,7 @@ final class PyWebSocketBridge: Sendable {
         for line in lines.isEmpty ? [""] : lines {
             log.log(level: logLevel, "WS   \(tag)\(label): \(line)")
         }
+        if let hint = Python2Hint.hint(for: text) { log.log(level: logLevel, "WS   \(tag): \(hint)") }
     }
 
     /// The last line of a traceback and where it points, e.g.
@@ -168,7 +169,7 @@ final class PyWebSocketBridge: Sendable {
         let last = lines.last(where: { !$0.isEmpty }) ?? traceback
         guard let place = lines.last(where: { $0.hasPrefix("File \"") }),
               let name = place.split(separator: "\"").dropFirst().first,
-              let line = place.range(of: #"line \d+"#, options: .regularExpression) else { return last }
-        return "\(last) (\((String(name) as NSString).lastPathComponent) \(place[line]))"
+              let line = place.range(of: #"line \d+"#, options: .regularExpression) else { return Python2Hint.annotate(last) }
+        return Python2Hint.annotate("\(last) (\((String(name) as NSString).lastPathComponent) \(place[line]))")
     }
 }

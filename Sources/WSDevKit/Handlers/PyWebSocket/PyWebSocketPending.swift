@@ -8,7 +8,7 @@ import WSWire
 /// Handshakes that arrive meanwhile wait for the verdict; a broken file is logged once when known.
 final class PendingPyWebSocketHandler: WebSocketEndpoint {
     let displayName: String
-    private let verdict: Task<any WebSocketEndpoint, Never>
+    let verdict: Task<any WebSocketEndpoint, Never>
     /// The verdict once known: every connection's `admit` waits for it before `open`.
     private let known = Mutex<(any WebSocketEndpoint)?>(nil)
 

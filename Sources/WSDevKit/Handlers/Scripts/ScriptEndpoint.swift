@@ -66,13 +66,16 @@ struct BrokenHandler: WebSocketEndpoint {
     let displayName: String
     let problem: String
 
-    var summary: String { "\(displayName) — cannot run: \(problem)" }
+    var summary: String { "\(displayName) — cannot run: \(Python2Hint.annotate(problem))" }
+
+    /// The banner's line for it.
+    var bannerLine: String { "\(displayName) cannot run: \(Python2Hint.annotate(problem)). Its paths answer 500 until it is fixed." }
 
     /// The log line, written once when the file appears or changes.
-    var report: String { "handler \(displayName) cannot run: \(problem). Its paths answer 500 until it is fixed." }
+    var report: String { "handler \(displayName) cannot run: \(Python2Hint.annotate(problem)). Its paths answer 500 until it is fixed." }
 
     func immediateAdmission(_ request: ConnectionInfo) -> Admission? {
-        .refuse(UpgradeRefusal(status: .internalServerError, message: "The handler \(displayName) cannot run: \(problem)"))
+        .refuse(UpgradeRefusal(status: .internalServerError, message: "The handler \(displayName) cannot run: \(Python2Hint.annotate(problem))"))
     }
 
     func open(_ socket: WebSocket) -> any WebSocketDelegate {
