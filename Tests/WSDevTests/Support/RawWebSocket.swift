@@ -102,12 +102,18 @@ final class RawWebSocket {
         return Frame(fin: head[0] & 0x80 != 0, rsv1: head[0] & 0x40 != 0, opcode: head[0] & 0x0f, payload: payload)
     }
 
-    /// The next data or close frame, answering pings on the way.
+    /// The next data or close frame, answering pings on the way; throws when none has come
+    /// within `patience`, however many pings did (the server's keep-alive pings would otherwise
+    /// keep a test waiting for a message that never comes for ever).
     func receiveMessage() throws -> Frame {
+        let deadline = Date().addingTimeInterval(patience)
         while true {
             let frame = try receive()
-            if frame.opcode == Self.ping { try send(opcode: Self.pong, payload: frame.payload); continue }
-            if frame.opcode == Self.pong { continue }
+            if frame.opcode == Self.ping || frame.opcode == Self.pong {
+                guard Date() < deadline else { throw TCPConnection.Failure(description: "only pings and pongs for \(Int(patience)) s, no message") }
+                if frame.opcode == Self.ping { try send(opcode: Self.pong, payload: frame.payload) }
+                continue
+            }
             return frame
         }
     }
