@@ -12,7 +12,8 @@ public struct ConnectionInfo: Sendable {
     /// Converted when asked for: the built-in endpoints never look, and converting every
     /// handshake's headers was a measurable share of the server's CPU for short connections.
     public var headers: HTTPFields { HTTPFields(rawHeaders, splitCookie: false) }
-    private let rawHeaders: HTTPHeaders
+    /// The handshake's fields as they arrived.
+    let rawHeaders: HTTPHeaders
     public var remoteAddress: String { remote?.ipAddress ?? "unknown" }
     private let remote: SocketAddress?
     public let remotePort: Int

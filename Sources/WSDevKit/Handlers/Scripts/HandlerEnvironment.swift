@@ -1,4 +1,5 @@
 import Foundation
+import WSWire
 
 /// The environment a handler process starts with: CGI and websocketd names, so existing
 /// scripts port over, plus a few of the server's own variables they need to run at all.
@@ -26,16 +27,38 @@ enum HandlerEnvironment {
             "PYTHONUNBUFFERED": "1",
         ]
         if let authority = info.authority { variables["HTTP_HOST"] = authority }
-        for field in info.headers {
-            let name = "HTTP_" + field.name.canonicalName.uppercased().replacingOccurrences(of: "-", with: "_")
-            variables[name] = variables[name].map { $0 + ", " + field.value } ?? field.value
+        for (name, value) in info.rawHeaders where !ASCIICase.equals(name, "host") {
+            let name = cgiName(name)
+            variables[name] = variables[name].map { $0 + ", " + value } ?? value
         }
-        let inherited = ProcessInfo.processInfo.environment
-        for name in ["PATH", "HOME", "USER", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "PYTHONPATH"] {
-            if let value = inherited[name] { variables[name] = value }
-        }
-        variables["PATH"] = variables["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        variables.merge(inherited) { _, server in server }
         return variables
+    }
+
+    /// The server's own variables a handler needs to run at all, read once: the environment does
+    /// not change while wsdev runs, and reading all of it cost every handshake a dictionary.
+    private static let inherited: [String: String] = {
+        let environment = ProcessInfo.processInfo.environment
+        var kept: [String: String] = [:]
+        for name in ["PATH", "HOME", "USER", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "PYTHONPATH"] {
+            if let value = environment[name] { kept[name] = value }
+        }
+        kept["PATH"] = kept["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return kept
+    }()
+
+    /// `Sec-WebSocket-Key` → `HTTP_SEC_WEBSOCKET_KEY`, on bytes (CGI's rule: upper case, `-` → `_`).
+    static func cgiName(_ field: String) -> String {
+        var name = "HTTP_"
+        name.reserveCapacity(5 + field.utf8.count)
+        for byte in field.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): name.unicodeScalars.append(Unicode.Scalar(byte - 32))
+            case UInt8(ascii: "-"): name.unicodeScalars.append("_")
+            default: name.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        return name
     }
 
     /// "localhost:9998" → "localhost"; "[::1]:9998" → "::1".
