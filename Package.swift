@@ -96,3 +96,31 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer harnesses (Tests/fuzz/run.sh sets WSDEV_FUZZ=1): a target only then, so a plain
+// `swift build` or `swift test` neither compiles them nor needs the fuzzer runtime. Only
+// WSDevKit, WSWire and the harness get coverage instrumentation, so in a scratch folder shared with a
+// plain build (Tests/run's) the dependencies are not compiled again.
+if Context.environment["WSDEV_FUZZ"] == "1" {
+    let coverage = SwiftSetting.unsafeFlags(["-sanitize=fuzzer"])
+    for target in package.targets where ["WSDevKit", "WSWire"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [coverage]
+    }
+    package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Tests/fuzz/LibFuzzer"))
+    package.targets.append(
+        .executableTarget(
+            name: "wsdev-fuzz",
+            dependencies: [
+                "WSDevKit",
+                "WSWire",
+                "CLibFuzzer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/fuzz/Harness",
+            swiftSettings: [coverage, .unsafeFlags(["-parse-as-library"])],
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer"])]
+        ))
+    package.products.append(.executable(name: "wsdev-fuzz", targets: ["wsdev-fuzz"]))
+}

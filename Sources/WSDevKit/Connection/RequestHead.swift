@@ -7,11 +7,11 @@ import NIOHTTP1
 /// What is read here decides only where the connection goes: a WebSocket handshake is answered
 /// from it, and anything else is replayed byte for byte into NIO's HTTP decoder, which reads it
 /// again. Heads that are not well-formed HTTP/1.x are refused here, as the decoder would.
-enum RequestHead {
+package enum RequestHead {
     /// Longest head accepted; a longer one is answered 431 (RFC 6585 §5).
-    static let maxLength = 32 << 10
+    package static let maxLength = 32 << 10
 
-    enum Read {
+    package enum Read {
         /// The head has not all arrived yet.
         case incomplete
         /// The head, and how many bytes it took (its blank line included).
@@ -21,7 +21,7 @@ enum RequestHead {
         case tooLarge
     }
 
-    static func read(_ buffer: ByteBuffer) -> Read {
+    package static func read(_ buffer: ByteBuffer) -> Read {
         buffer.withUnsafeReadableBytes { bytes in
             var reader = Reader(bytes: bytes)
             let read = reader.head()

@@ -1,5 +1,5 @@
 /// A single `Range: bytes=…` request (RFC 9110 §14), resolved against a file size.
-enum ByteRange: Equatable {
+package enum ByteRange: Equatable {
     /// Serve these bytes with 206.
     case partial(ClosedRange<Int>)
     /// Answer 416 with `Content-Range: bytes */SIZE`.
@@ -7,7 +7,7 @@ enum ByteRange: Equatable {
     /// Not a range we honour (malformed, multiple ranges, other unit): serve the whole file.
     case ignored
 
-    init(header: String, size: Int) {
+    package init(header: String, size: Int) {
         let value = header.trimmingCharacters(in: .whitespaces)
         guard value.lowercased().hasPrefix("bytes=") else { self = .ignored; return }
         let spec = value.dropFirst("bytes=".count).trimmingCharacters(in: .whitespaces)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// IMF-fixdate (RFC 9110 §5.6.7), the only date format we send, and the one browsers echo back.
-enum HTTPDate {
+package enum HTTPDate {
     static func string(from seconds: Int) -> String {
         var time = time_t(seconds)
         var parts = tm()
@@ -11,7 +11,7 @@ enum HTTPDate {
         return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    static func seconds(from string: String) -> Int? {
+    package static func seconds(from string: String) -> Int? {
         // "Sun, 06 Nov 1994 08:49:37 GMT"
         let fields = string.split(separator: " ")
         guard fields.count == 6, fields[5] == "GMT", let month = months.firstIndex(of: String(fields[2])) else { return nil }

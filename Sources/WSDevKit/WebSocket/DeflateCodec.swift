@@ -6,8 +6,8 @@ import NIOCore
 /// Each zlib stream is made when first needed: a browser offers the extension on every
 /// connection, and most of those connections never carry a message big enough to compress, so
 /// they never pay for zlib's state (a deflate stream holds about 256 KiB).
-final class DeflateCodec {
-    enum Failure: Error {
+package final class DeflateCodec {
+    package enum Failure: Error {
         /// The inflated message grew past the limit.
         case tooBig
         /// The payload is not a deflate stream.
@@ -22,13 +22,13 @@ final class DeflateCodec {
     /// The four bytes a sender drops from the end of every compressed message (§7.2.1).
     private static let tail = ByteBuffer(bytes: [0x00, 0x00, 0xFF, 0xFF])
 
-    init(_ parameters: PerMessageDeflate) {
+    package init(_ parameters: PerMessageDeflate) {
         self.parameters = parameters
     }
 
     /// Inflates one frame's payload of a compressed message onto `output`, with the dropped tail
     /// after the message's last frame.
-    func inflate(_ payload: ByteBuffer, into output: inout ByteBuffer, limit: Int, last: Bool) throws(Failure) {
+    package func inflate(_ payload: ByteBuffer, into output: inout ByteBuffer, limit: Int, last: Bool) throws(Failure) {
         let stream: ZlibDecompressor
         if let inflater {
             stream = inflater

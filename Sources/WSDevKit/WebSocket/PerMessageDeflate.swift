@@ -2,16 +2,18 @@ import Foundation
 
 /// permessage-deflate's negotiation (RFC 7692 §5, §7.1): which of a client's offers the server
 /// accepts, with what parameters, and the response header that says so.
-struct PerMessageDeflate: Sendable, Equatable {
+package struct PerMessageDeflate: Sendable, Equatable {
     /// The server resets its compressor after every message (the client asked it to).
-    var serverNoContextTakeover = false
+    package var serverNoContextTakeover = false
     /// The client said it resets its own; echoed, so the client knows it was read.
-    var clientNoContextTakeover = false
+    package var clientNoContextTakeover = false
     /// The largest window the client lets the server compress with (8-15); nil: 15.
-    var serverMaxWindowBits: Int?
+    package var serverMaxWindowBits: Int?
+
+    package init() {}
 
     /// The value of the 101's `Sec-WebSocket-Extensions`.
-    var responseHeader: String {
+    package var responseHeader: String {
         var header = "permessage-deflate"
         if serverNoContextTakeover { header += "; server_no_context_takeover" }
         if clientNoContextTakeover { header += "; client_no_context_takeover" }
@@ -22,12 +24,12 @@ struct PerMessageDeflate: Sendable, Equatable {
     /// Whether messages can be compressed within the window the client allows: zlib cannot
     /// compress raw deflate with a 256-byte window, so after `server_max_window_bits=8` the server
     /// sends every message uncompressed, which the extension allows (RFC 7692 §6).
-    var canCompress: Bool { (serverMaxWindowBits ?? 15) >= 9 }
+    package var canCompress: Bool { (serverMaxWindowBits ?? 15) >= 9 }
 
     /// The first permessage-deflate offer in `Sec-WebSocket-Extensions` values that is valid, or
     /// nil when there is none (the connection then runs uncompressed). Offers with unknown or
     /// repeated parameters, or out-of-range window sizes, are declined as §7.1 requires.
-    static func accept(offers values: [String]) -> PerMessageDeflate? {
+    package static func accept(offers values: [String]) -> PerMessageDeflate? {
         for offer in values.flatMap({ $0.split(separator: ",") }) {
             var parts = offer.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.first?.lowercased() == "permessage-deflate" else { continue }

@@ -41,6 +41,8 @@ final class WebSocketSession: ChannelDuplexHandler {
     var arrivingText: (checked: Int, text: UTF8Stream)?
     /// The start of a frame whose end has not arrived yet.
     private var unread: ByteBuffer?
+    /// What `unread` holds; the fuzz harness checks that it stays within one frame's bounds.
+    var unreadBytes: Int { unread?.readableBytes ?? 0 }
     /// Where whole payloads are unmasked; reused while nothing else holds it.
     var scratch = ByteBuffer()
     /// Frames written since the last flush, sent as one buffer.

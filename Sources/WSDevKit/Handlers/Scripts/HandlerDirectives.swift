@@ -28,7 +28,7 @@ public struct HandlerDirectives: Equatable, Sendable {
         return parse(head)
     }
 
-    static func parse(_ text: String) -> HandlerDirectives {
+    package static func parse(_ text: String) -> HandlerDirectives {
         var directives = HandlerDirectives()
         for line in text.split(separator: "\n").prefix(40) {
             guard let marker = line.range(of: "wsdev:") else { continue }
