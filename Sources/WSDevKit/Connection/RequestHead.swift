@@ -40,8 +40,9 @@ package enum RequestHead {
 
         mutating func head() -> Read {
             do {
-                // A client may send an empty line before its request (RFC 9112 §2.2).
-                while peek("\r\n") { at += 2 }
+                // A client may send an empty line before its request (RFC 9112 §2.2); a lone
+                // CR at the end of the bytes so far may be the start of one, not an error.
+                while try expect("\r\n") {}
                 let method = try token()
                 guard method.count > 0 else { return .invalid("the request line does not start with a method") }
                 guard try byte() == 0x20 else { return .invalid("the request line has no space after its method") }
@@ -101,13 +102,6 @@ package enum RequestHead {
             let byte = try peekByte()
             at += 1
             return byte
-        }
-
-        private func peek(_ literal: StaticString) -> Bool {
-            let count = literal.utf8CodeUnitCount
-            guard bytes.count - at >= count else { return false }
-            for i in 0..<count where bytes[at + i] != literal.utf8Start[i] { return false }
-            return true
         }
 
         /// Consumes `literal` if it is next; false if something else is; throws if the bytes run
