@@ -29,4 +29,14 @@ final class FuzzFindingTests: XCTestCase {
         XCTAssertEqual(reply.status, 200)
         XCTAssertTrue(reply.text.hasPrefix("handlers"), reply.text)
     }
+
+    /// deflate-offer harness: a parameter that is only "=" trapped in the offer parser.
+    func testAnExtensionParameterWithoutANameDeclinesTheOfferNotACrash() throws {
+        let (socket, reply) = try RawWebSocket.handshake(port: port, headers: ["Sec-WebSocket-Extensions": "permessage-deflate; ="])
+        XCTAssertEqual(reply.status, 101)
+        XCTAssertNil(reply[header: "Sec-WebSocket-Extensions"], "an offer with a parameter it cannot read is declined (RFC 7692 §7.1)")
+        try socket?.send(text: "uncompressed")
+        XCTAssertEqual(try socket?.nextText(), "uncompressed")
+        XCTAssertEqual(try RawHTTP.get("/", port: port).status, 200, "the server is still there")
+    }
 }

@@ -44,7 +44,8 @@ package struct PerMessageDeflate: Sendable, Equatable {
         var seen: Set<String> = []
         for parameter in parameters where !parameter.isEmpty {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            let name = pair[0].lowercased()
+            // A parameter that is only "=" splits into nothing: no name, so the offer is declined.
+            let name = (pair.first ?? "").lowercased()
             guard seen.insert(name).inserted else { return nil }
             let value = pair.count > 1 ? pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) : nil
             switch name {
