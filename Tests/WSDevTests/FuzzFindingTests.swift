@@ -39,4 +39,15 @@ final class FuzzFindingTests: XCTestCase {
         XCTAssertEqual(try socket?.nextText(), "uncompressed")
         XCTAssertEqual(try RawHTTP.get("/", port: port).status, 200, "the server is still there")
     }
+
+    /// directives harness: a word that is only "=" trapped while the handlers folder was read,
+    /// so wsdev did not start, or stopped when such a file was saved.
+    func testAHandlerDirectiveThatIsOnlyAnEqualsSignIsReportedNotACrash() throws {
+        try fixture.write("odd.sh", "#!/bin/sh\n# wsdev: = broadcast\nexec cat\n")
+        XCTAssertTrue(fixture.server.waitForLog("ignoring unknown wsdev: settings ="), fixture.server.log)
+        XCTAssertTrue(try fixture.waitForStatus("/odd", 101))
+        let socket = try RawWebSocket.open(port: port, path: "/odd")
+        try socket.send(text: "still read")
+        XCTAssertEqual(try socket.nextText(), "still read", "the rest of the line still counts (broadcast)")
+    }
 }

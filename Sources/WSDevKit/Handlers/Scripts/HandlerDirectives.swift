@@ -34,7 +34,8 @@ public struct HandlerDirectives: Equatable, Sendable {
             guard let marker = line.range(of: "wsdev:") else { continue }
             for word in line[marker.upperBound...].split(whereSeparator: { $0 == " " || $0 == "\t" }) {
                 let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
-                switch (parts[0], parts.count > 1 ? parts[1] : nil) {
+                // A word that is only "=" splits into nothing: an unknown word, reported as such.
+                switch (parts.first ?? "", parts.count > 1 ? parts[1] : nil) {
                 case ("broadcast", nil): directives.broadcast = true
                 case ("messages", let value?) where MessageFormat(rawValue: value) != nil: directives.messages = MessageFormat(rawValue: value)!
                 case ("protocols", let value?): directives.protocols = value.split(separator: ",").map(String.init)
