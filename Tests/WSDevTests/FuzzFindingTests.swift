@@ -50,4 +50,15 @@ final class FuzzFindingTests: XCTestCase {
         try socket.send(text: "still read")
         XCTAssertEqual(try socket.nextText(), "still read", "the rest of the line still counts (broadcast)")
     }
+
+    /// range harness: a date whose year is near Int32's minimum overflowed when 1900 was taken
+    /// off, in If-Modified-Since (both the first, slow answer and the event loop's fast one) and If-Range.
+    func testADateWithAnOverflowingYearIsNotADate() throws {
+        let date = "Sun, 06 Nov -2147483648 08:49:37 GMT"
+        for _ in 0..<2 {
+            XCTAssertEqual(try RawHTTP.get("/", port: port, headers: ["If-Modified-Since": date]).status, 200)
+        }
+        let ranged = try RawHTTP.get("/", port: port, headers: ["Range": "bytes=0-1", "If-Range": date])
+        XCTAssertEqual(ranged.status, 200, "an If-Range that is not the file's date: the whole file")
+    }
 }

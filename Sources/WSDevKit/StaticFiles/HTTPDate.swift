@@ -16,9 +16,10 @@ package enum HTTPDate {
         let fields = string.split(separator: " ")
         guard fields.count == 6, fields[5] == "GMT", let month = months.firstIndex(of: String(fields[2])) else { return nil }
         let clock = fields[4].split(separator: ":").compactMap { Int32($0) }
-        guard clock.count == 3, let day = Int32(fields[1]), let year = Int32(fields[3]) else { return nil }
+        // The year is a client's text: one near Int32's minimum must not overflow tm_year.
+        guard clock.count == 3, let day = Int32(fields[1]), let year = Int32(fields[3]), let tmYear = Int32(exactly: Int(year) - 1900) else { return nil }
         var parts = tm()
-        parts.tm_year = year - 1900
+        parts.tm_year = tmYear
         parts.tm_mon = Int32(month)
         parts.tm_mday = day
         parts.tm_hour = clock[0]
