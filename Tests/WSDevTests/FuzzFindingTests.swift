@@ -43,12 +43,13 @@ final class FuzzFindingTests: XCTestCase {
     /// directives harness: a word that is only "=" trapped while the handlers folder was read,
     /// so wsdev did not start, or stopped when such a file was saved.
     func testAHandlerDirectiveThatIsOnlyAnEqualsSignIsReportedNotACrash() throws {
-        try fixture.write("odd.sh", "#!/bin/sh\n# wsdev: = broadcast\nexec cat\n")
+        try fixture.write("odd.sh", "#!/bin/sh\n# wsdev: = messages=json\nexec cat\n")
         XCTAssertTrue(fixture.server.waitForLog("ignoring unknown wsdev: settings ="), fixture.server.log)
         XCTAssertTrue(try fixture.waitForStatus("/odd", 101))
         let socket = try RawWebSocket.open(port: port, path: "/odd")
+        // messages=json: the text goes to cat as a JSON line and comes back through it.
         try socket.send(text: "still read")
-        XCTAssertEqual(try socket.nextText(), "still read", "the rest of the line still counts (broadcast)")
+        XCTAssertEqual(try socket.nextText(), "still read", "the rest of the line still counts")
     }
 
     /// range harness: a date whose year is near Int32's minimum overflowed when 1900 was taken
@@ -60,5 +61,24 @@ final class FuzzFindingTests: XCTestCase {
         }
         let ranged = try RawHTTP.get("/", port: port, headers: ["Range": "bytes=0-1", "If-Range": date])
         XCTAssertEqual(ranged.status, 200, "an If-Range that is not the file's date: the whole file")
+    }
+
+    /// directives harness: `# wsdev:` lines were split into Characters, and a prepended mark
+    /// (U+0603) with the comma after it is one Character, so `protocols=\u{0603},chat` was one
+    /// protocol and a client offering chat was refused.
+    func testSubprotocolsAreSplitAtEveryComma() throws {
+        try fixture.write("mark.sh", "#!/bin/sh\n# wsdev: protocols=\u{0603},chat\nexec cat\n")
+        XCTAssertTrue(try fixture.waitForStatus("/mark", 101))
+        let (socket, reply) = try RawWebSocket.handshake(port: port, path: "/mark", headers: ["Sec-WebSocket-Protocol": "chat"])
+        XCTAssertNotNil(socket, reply.text)
+        XCTAssertEqual(reply[header: "Sec-WebSocket-Protocol"], "chat")
+    }
+
+    /// The same Character split (found while fixing the one above): "\r\n" is one Character, so
+    /// from a CRLF line on the file was one line, and `broadcast` ran into the next word.
+    func testADirectiveLineEndingInCRLFCounts() throws {
+        let crlf = try HandlerFixture(["crlf.sh": "#!/bin/sh\n# wsdev: broadcast\r\nexec cat\n"])
+        XCTAssertTrue(crlf.server.waitForLog("crlf.sh (broadcast"), crlf.server.log)
+        XCTAssertFalse(crlf.server.log.contains("ignoring unknown wsdev: settings"), crlf.server.log)
     }
 }

@@ -30,14 +30,18 @@ public struct HandlerDirectives: Equatable, Sendable {
 
     package static func parse(_ text: String) -> HandlerDirectives {
         var directives = HandlerDirectives()
-        for line in text.split(separator: "\n").prefix(40) {
+        // Split on Unicode scalars, not Characters: "\r\n" is one Character, so a file saved with
+        // CRLF line ends was one line whose words ran into each other ("broadcast\r\nexec"), and a
+        // prepended mark (U+0600-U+0605) swallows the comma or space after it.
+        for line in text.unicodeScalars.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).prefix(40) {
+            let line = String(line)
             guard let marker = line.range(of: "wsdev:") else { continue }
-            for word in line[marker.upperBound...].split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-                let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            for word in String(line[marker.upperBound...]).unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                let parts = word.split(separator: "=", maxSplits: 1)
                 // A word that is only "=" splits into nothing: an unknown word, reported as such.
-                switch (parts.first ?? "", parts.count > 1 ? parts[1] : nil) {
+                switch (parts.first.map(String.init) ?? "", parts.count > 1 ? parts[1] : nil) {
                 case ("broadcast", nil): directives.broadcast = true
-                case ("messages", let value?) where MessageFormat(rawValue: value) != nil: directives.messages = MessageFormat(rawValue: value)!
+                case ("messages", let value?) where MessageFormat(rawValue: String(value)) != nil: directives.messages = MessageFormat(rawValue: String(value))!
                 case ("protocols", let value?): directives.protocols = value.split(separator: ",").map(String.init)
                 default: directives.unknown.append(String(word))
                 }
