@@ -162,21 +162,9 @@ final class EchoDriver: ChannelInboundHandler {
             tally.mismatch("a \(data.readableBytes)-byte message arrived that was never sent")
             return
         }
-        if opcode == payload.opcode, !masked, payload.matches(data, sequence: sent.sequence) {
-            tally.counts.echoes += 1
-            if sent.sentAt >= run.windowStart && now <= run.stopSending {
-                tally.counts.windowMessages += 1
-                tally.counts.windowBytes += payload.size
-                tally.counts.latency.record(UInt64(max(0, (now - sent.sentAt).nanoseconds)))
-            }
-            if now > tally.counts.lastEcho { tally.counts.lastEcho = now }
-        } else if tally.counts.firstMismatch == nil {
-            tally.mismatch(
-                "message #\(sent.sequence): sent \(payload.size) bytes as \(payload.opcode), got \(data.readableBytes) bytes as \(opcode)"
-                    + (masked ? ", masked (servers must not mask)" : "") + ", content differs")
-        } else {
-            tally.counts.mismatches += 1
-        }
+        tally.counts.echo(
+            of: payload, sequence: sent.sequence, opcode: UInt8(webSocketOpcode: opcode), data: data, masked: masked,
+            sentAt: sent.sentAt, now: now, timed: sent.sentAt >= run.windowStart && now <= run.stopSending)
         if remaining > 0 && now < run.stopSending {
             send(context)
         } else if inFlight.isEmpty {

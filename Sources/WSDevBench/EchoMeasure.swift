@@ -4,12 +4,7 @@ import NIOCore
 /// just after it (connection set-up and the close handshakes are not counted), and the report.
 struct EchoMeasure {
     let plan: BenchPlan
-    private var start = NIODeadline.now()
-    private var serverCPU: Double?
-    private var clientCPU = 0.0
-    private var serverUsed: Double?
-    private var clientUsed = 0.0
-    private var rss: Int?
+    private var cpu = CPUWindow(server: nil)
     private var depth = 1
 
     init(plan: BenchPlan) { self.plan = plan }
@@ -17,9 +12,8 @@ struct EchoMeasure {
     /// Called once every connection is open: reads the CPU counters and fixes the deadlines.
     /// The run is for connection 0; `share(_:connection:)` gives each its own.
     mutating func begin() -> EchoDriver.Run {
-        serverCPU = plan.server?.cpuSeconds()
-        clientCPU = ProcessProbe.ownCPUSeconds()
-        start = NIODeadline.now()
+        cpu = CPUWindow(server: plan.server)
+        let start = cpu.start
         var run = EchoDriver.Run(messages: Int.max, depth: max(1, plan.depth), giveUp: start)
         if let total = plan.messages {
             run.giveUp = start + .nanoseconds(Int64(plan.seconds * 1e9))
@@ -41,12 +35,7 @@ struct EchoMeasure {
     }
 
     /// Called when every connection has finished its run, before any closes.
-    mutating func end() {
-        let server = plan.server
-        serverUsed = server?.cpuSeconds().flatMap { now in serverCPU.map { now - $0 } }
-        clientUsed = ProcessProbe.ownCPUSeconds() - clientCPU
-        rss = server?.residentKiB()
-    }
+    mutating func end() { cpu.close() }
 
     func report(_ tally: LoopTally.Snapshot) -> BenchReport {
         var report = BenchReport(plan: plan)
@@ -55,7 +44,7 @@ struct EchoMeasure {
         report.depth = depth
         let seconds: Double
         if plan.messages != nil {
-            seconds = max(1e-9, Double((tally.lastEcho - start).nanoseconds) / 1e9)
+            seconds = max(1e-9, Double((tally.lastEcho - cpu.start).nanoseconds) / 1e9)
             report.messages = tally.echoes
         } else {
             seconds = plan.seconds
@@ -67,14 +56,7 @@ struct EchoMeasure {
         report.mbPerSecond = ((plan.messages != nil ? Double(tally.echoes * plan.size) : Double(tally.windowBytes)) / seconds / 1e4).rounded() / 100
         report.fill(latency: tally.latency)
         report.fill(tally: tally)
-        report.serverRssAfterKib = rss
-        if tally.echoes > 0 {
-            // CPU covers warm-up and window alike, so it is divided by every echo.
-            report.serverCpuSeconds = serverUsed.map { ($0 * 100).rounded() / 100 }
-            report.clientCpuSeconds = (clientUsed * 100).rounded() / 100
-            report.serverCpuUsPerMsg = serverUsed.map { ($0 / Double(tally.echoes) * 1e8).rounded() / 100 }
-            report.clientCpuUsPerMsg = (clientUsed / Double(tally.echoes) * 1e8).rounded() / 100
-        }
+        report.fill(cpu: cpu, echoes: tally.echoes)
         return report
     }
 }

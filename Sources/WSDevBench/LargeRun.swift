@@ -42,10 +42,8 @@ enum LargeRun {
         if let failure = thread.lanes[0].failure {
             return .failure(BenchError("opened 0 of 1 connections; connect: \(failure)"))
         }
-        let server = plan.server
-        let serverCPU = server?.cpuSeconds()
-        let clientCPU = ProcessProbe.ownCPUSeconds()
-        let start = NIODeadline.now()
+        var cpu = CPUWindow(server: plan.server)
+        let start = cpu.start
         let windowStart = start + .nanoseconds(Int64(plan.warmup * 1e9))
         let stopSending = windowStart + .nanoseconds(Int64(plan.seconds * 1e9))
         let giveUp = stopSending + .nanoseconds(Int64(plan.grace * 1e9))
@@ -79,9 +77,7 @@ enum LargeRun {
                 lastCounted = after.lastEcho
             }
         }
-        let serverUsed = server?.cpuSeconds().flatMap { now in serverCPU.map { now - $0 } }
-        let clientUsed = ProcessProbe.ownCPUSeconds() - clientCPU
-        let rss = server?.residentKiB()
+        cpu.close()
         thread.close(shared, patience: .seconds(2))
 
         let tally = thread.tally
@@ -107,14 +103,7 @@ enum LargeRun {
         report.timedOut = timedOut ? true : nil
         report.fill(latency: tally.latency)
         report.fill(tally: tally)
-        report.serverRssAfterKib = rss
-        if tally.echoes > 0 {
-            // CPU covers warm-up and counted messages alike, so it is divided by every echo.
-            report.serverCpuSeconds = serverUsed.map { ($0 * 100).rounded() / 100 }
-            report.clientCpuSeconds = (clientUsed * 100).rounded() / 100
-            report.serverCpuUsPerMsg = serverUsed.map { ($0 / Double(tally.echoes) * 1e8).rounded() / 100 }
-            report.clientCpuUsPerMsg = (clientUsed / Double(tally.echoes) * 1e8).rounded() / 100
-        }
+        report.fill(cpu: cpu, echoes: tally.echoes)
         return .success(report)
     }
 }

@@ -15,7 +15,7 @@ final class LoopTally {
     var snapshot: Snapshot { counts }
 
     /// A copy that may leave the loop, and the sum over loops.
-    struct Snapshot: Sendable {
+    struct Snapshot: LaneTally {
         var windowMessages = 0
         var windowBytes = 0
         var echoes = 0

@@ -4,8 +4,8 @@ import NIOCore
 
 /// Non-blocking TCP client sockets straight from the C library, for the plain-socket lanes: NIO's
 /// `ClientBootstrap` spends most of a churn connection's client CPU building and tearing down a
-/// channel, its pipeline, promises and selector registration (see `ChurnLoop`), and its channel
-/// machinery most of an echo's (see `EchoLoop`).
+/// channel, its pipeline, promises and selector registration, and its channel machinery most of
+/// an echo's (see `LaneGroup`).
 enum RawSocket {
     /// A socket connecting to `address`, bound to `source`'s address first when given; the fd,
     /// or the errno of what failed. A connect still under way is not a failure.

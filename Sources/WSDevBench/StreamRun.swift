@@ -20,14 +20,14 @@ enum StreamRun {
         let slowest = threads.flatMap(\.lanes).map(\.bytes).min() ?? 0
         report.slowestMbPerSecond = (Double(slowest) / seconds / 1e4).rounded() / 100
         report.fill(tally: tally)
-        report.serverRssAfterKib = window.rss
-        report.serverCpuSeconds = window.serverCPU.map { ($0 * 1000).rounded() / 1000 }
-        report.serverOwnCpuSeconds = window.serverOwnCPU.map { ($0 * 1000).rounded() / 1000 }
-        report.clientCpuSeconds = (window.clientCPU * 1000).rounded() / 1000
+        report.serverRssAfterKib = window.serverRSS
+        report.serverCpuSeconds = window.serverSeconds.map { ($0 * 1000).rounded() / 1000 }
+        report.serverOwnCpuSeconds = window.serverOwnSeconds.map { ($0 * 1000).rounded() / 1000 }
+        report.clientCpuSeconds = (window.clientSeconds * 1000).rounded() / 1000
         if tally.windowMessages > 0 {
             let messages = Double(tally.windowMessages)
-            report.serverCpuUsPerMsg = window.serverCPU.map { ($0 / messages * 1e8).rounded() / 100 }
-            report.clientCpuUsPerMsg = (window.clientCPU / messages * 1e8).rounded() / 100
+            report.serverCpuUsPerMsg = window.serverSeconds.map { ($0 / messages * 1e8).rounded() / 100 }
+            report.clientCpuUsPerMsg = (window.clientSeconds / messages * 1e8).rounded() / 100
         }
         return report
     }

@@ -11,9 +11,7 @@ final class EchoBenchTests: ServerTestCase {
     override var serverArguments: [String] { ["--quiet", "--no-reload"] }
 
     private func plan(_ mode: BenchPlan.Mode, port: Int? = nil, path: String = "/echo", channels: Bool = false) throws -> BenchPlan {
-        var plan = BenchPlan(mode: mode, target: try BenchTarget(url: "ws://127.0.0.1:\(port ?? server.port)\(path)"))
-        plan.seconds = 0.4
-        plan.warmup = 0.1
+        var plan = try BenchPlan.local(mode, port: port ?? server.port, path: path, seconds: 0.4, warmup: 0.1)
         plan.channelEcho = channels
         if mode == .latency { plan.threads = 1 }
         if mode != .latency { plan.connections = 4 }
@@ -171,18 +169,5 @@ final class EchoBenchTests: ServerTestCase {
             fields.append(Set(object?.keys.map { $0 } ?? []))
         }
         XCTAssertEqual(fields[0], fields[1])
-    }
-
-    private func runBench(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = ServerProcess.binary
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -10,10 +10,8 @@ import XCTest
 /// out, not as an error.
 final class LargeBenchTests: XCTestCase {
     private func plan(_ handlers: HandlerFixture, _ path: String, size: Int = 64 * 1024) throws -> BenchPlan {
-        var plan = BenchPlan(mode: .large, target: try BenchTarget(url: "ws://127.0.0.1:\(handlers.port)\(path)"))
+        var plan = try BenchPlan.local(.large, port: handlers.port, path: path, seconds: 0.4, warmup: 0.1)
         plan.size = size
-        plan.seconds = 0.4
-        plan.warmup = 0.1
         plan.grace = 2
         return plan
     }

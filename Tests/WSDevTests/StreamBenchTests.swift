@@ -11,11 +11,9 @@ final class StreamBenchTests: XCTestCase {
     private let flood = "#!/bin/sh\nexec yes \"$(head -c 100 /dev/zero | tr '\\0' a)\"\n"
 
     private func plan(_ handlers: HandlerFixture, _ path: String, size: Int) throws -> BenchPlan {
-        var plan = BenchPlan(mode: .stream, target: try BenchTarget(url: "ws://127.0.0.1:\(handlers.port)\(path)"))
+        var plan = try BenchPlan.local(.stream, port: handlers.port, path: path, seconds: 0.5, warmup: 0.2)
         plan.connections = 3
         plan.size = size
-        plan.seconds = 0.5
-        plan.warmup = 0.2
         return plan
     }
 
