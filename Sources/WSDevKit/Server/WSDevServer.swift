@@ -21,6 +21,9 @@ public struct WSDevServer: Sendable {
     let handlers: HandlerDirectory?
     /// nil with `--no-reload`.
     let liveReload: LiveReload?
+    /// Who may open the live console (`/__wsdev/`), and its token for other devices.
+    let consoleAccess = ConsoleAccess()
+    let console: ConsoleHub
 
     public init(configuration: ServerConfiguration) throws(StartupError) {
         self.configuration = configuration
@@ -35,8 +38,11 @@ public struct WSDevServer: Sendable {
         }
         self.handlers = try Self.handlerDirectory(
             configuration.handlersDirectory, table: endpoints, processes: processes, maxMessageBytes: configuration.maxMessageBytes, events: events, log: accessLog)
-        self.liveReload = configuration.liveReload ? LiveReload(root: root, poll: configuration.poll, log: accessLog) : nil
+        self.liveReload = configuration.liveReload
+            ? LiveReload(root: root, poll: configuration.poll, overlay: configuration.errorOverlay, events: events, log: accessLog) : nil
         if let liveReload { endpoints.set(liveReload.endpoint, at: ReloadScript.path) }
+        self.console = ConsoleHub(events: events, registry: registry, endpoints: endpoints, frameLimit: configuration.consoleFrames)
+        endpoints.set(ConsoleEndpoint(hub: console, access: consoleAccess), at: ConsoleEndpoint.path)
     }
 
     /// `--handlers DIR`, or `./handlers` when it exists, as pywebsocket users expect.
@@ -56,7 +62,7 @@ public struct WSDevServer: Sendable {
             statics: StaticResponder(root: root, sniffer: MagicSniffer(), injector: liveReload?.injector, spa: configuration.spa),
             endpoints: endpoints, accessLog: accessLog,
             devHeaders: DevHeaders(custom: configuration.headers, cors: configuration.cors, coi: configuration.crossOriginIsolation),
-            hosts: hosts, fastPath: configuration.tuning.staticFastPath)
+            hosts: hosts, fastPath: configuration.tuning.staticFastPath, console: ConsolePages(access: consoleAccess))
         let route = ConnectionPipeline(
             handshake: Handshake(endpoints: endpoints, deflate: configuration.deflate, origins: configuration.origins, hosts: hosts),
             sessions: SessionRunner(registry: registry, maxMessageBytes: maxMessage, pingInterval: configuration.pingInterval, accessLog: accessLog, events: events),
@@ -73,6 +79,7 @@ public struct WSDevServer: Sendable {
         let endpoints = self.endpoints
         let loopback = configuration.isLoopbackDefault
         let configuration = self.configuration
+        let consoleToken = consoleAccess.token
         let reloadNote = liveReload.map { _ in
             "  live reload\(configuration.poll ? " (polling)" : ""): pages reload when their files change; --no-reload turns it off"
         }
@@ -87,7 +94,8 @@ public struct WSDevServer: Sendable {
             http: http,
             logger: libraryLog
         ) { hosts, port in
-            let notes = (reloadNote.map { [$0] } ?? []) + (configuration.lan ? LANBanner.lines(port: port) : [])
+            let notes = ConsoleBanner.lines(port: port, host: configuration.host, lan: configuration.lan, token: consoleToken)
+                + (reloadNote.map { [$0] } ?? []) + (configuration.lan ? LANBanner.lines(port: port) : [])
             Console.write(Banner.text(root: rootPath, hosts: hosts, port: port, endpoints: endpoints.listing, loopbackDefault: loopback, notes: notes))
             if configuration.openBrowser { BrowserLauncher.open(Self.localURL(configuration, port: port)) }
             onReady(port)
