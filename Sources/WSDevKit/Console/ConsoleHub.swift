@@ -100,7 +100,7 @@ final class ConsoleHub: Sendable {
         let toSchedule = state.withLock { state -> [ConsoleFeed] in
             state.history.record(event, json: json)
             var schedule: [ConsoleFeed] = []
-            for id in state.queues.keys {
+            for id in Array(state.queues.keys) {
                 if isFrame, state.queues[id]!.frames >= Self.queueLimit {
                     state.queues[id]!.dropped += 1
                     continue

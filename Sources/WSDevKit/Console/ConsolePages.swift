@@ -10,6 +10,7 @@ import NIOCore
 /// loaded the page with the token asks for them without it.
 struct ConsolePages: Sendable {
     let access: ConsoleAccess
+    let stopSignal: StopSignal
 
     private static let assets: [String: (type: String, body: String)] = [
         "/__wsdev/console.css": ("text/css; charset=utf-8", ConsoleStyle.text),
@@ -30,8 +31,9 @@ struct ConsolePages: Sendable {
         }
         guard ReservedPaths.contains(path) else { return nil }
         if path == ReloadScript.pingPath {
-            // A page waiting for the server to come back (`ReloadProbeScript`): any answer will do.
-            return Response(status: .noContent, headers: [.cacheControl: "no-store"])
+            // A page waiting for the server to come back (`ReloadProbeScript`); while stopping,
+            // the server is not back, whatever its listener still answers.
+            return Response(status: stopSignal.isStopping ? .serviceUnavailable : .noContent, headers: [.cacheControl: "no-store"])
         }
         if path == ReservedPaths.prefix {
             let token = query.flatMap { ReloadEndpoint.parameter("token", in: String($0)) }

@@ -23,6 +23,8 @@ public struct WSDevServer: Sendable {
     let liveReload: LiveReload?
     /// Who may open the live console (`/__wsdev/`), and its token for other devices.
     let consoleAccess = ConsoleAccess()
+    /// Set when a signal starts the shutdown.
+    let stopSignal = StopSignal()
     let console: ConsoleHub
 
     public init(configuration: ServerConfiguration) throws(StartupError) {
@@ -62,7 +64,7 @@ public struct WSDevServer: Sendable {
             statics: StaticResponder(root: root, sniffer: MagicSniffer(), injector: liveReload?.injector, spa: configuration.spa),
             endpoints: endpoints, accessLog: accessLog,
             devHeaders: DevHeaders(custom: configuration.headers, cors: configuration.cors, coi: configuration.crossOriginIsolation),
-            hosts: hosts, fastPath: configuration.tuning.staticFastPath, console: ConsolePages(access: consoleAccess))
+            hosts: hosts, fastPath: configuration.tuning.staticFastPath, console: ConsolePages(access: consoleAccess, stopSignal: stopSignal))
         let route = ConnectionPipeline(
             handshake: Handshake(endpoints: endpoints, deflate: configuration.deflate, origins: configuration.origins, hosts: hosts),
             sessions: SessionRunner(registry: registry, maxMessageBytes: maxMessage, pingInterval: configuration.pingInterval, accessLog: accessLog, events: events),
@@ -130,6 +132,7 @@ public struct WSDevServer: Sendable {
                 exit(0)
             }
             stopping = true
+            stopSignal.stop()
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(800)) { [processes] in
                 processes.killAll()
                 exit(0)

@@ -87,6 +87,7 @@ export function startSendPanel() {
     if (!(code === 1000 || (code >= 3000 && code <= 4999))) return note("a page may close with 1000 or 3000–4999 only", "error");
     try {
       socket.close(code, $("close-reason").value);
+      note("→ close " + closeName(code) + ($("close-reason").value ? " — " + visible($("close-reason").value) : ""));
     } catch (error) {
       note("cannot close so: " + error.message, "error");
     }
