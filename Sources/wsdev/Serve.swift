@@ -62,6 +62,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Processes one handler file may run at once; more handshakes on it get 503.", valueName: "n"))
     var maxProcessesPerHandler: Int = 256
 
+    @Option(help: ArgumentHelp("Frames the live console (/__wsdev/) keeps per connection, for a console opened later.", valueName: "n"))
+    var consoleFrames: Int = 200
+
+    @Flag(help: "Pages show a refused or failed WebSocket only in their browser console, not also in a box over the page.")
+    var noOverlay = false
+
     @Option(help: ArgumentHelp("Event-loop threads, each with its own listening socket. Default: one per CPU core.", valueName: "n"))
     var threads: Int?
 
@@ -134,6 +140,9 @@ struct Serve: AsyncParsableCommand {
         if maxConnectionsPerAddress < 1 {
             throw ValidationError("--max-connections-per-address \(maxConnectionsPerAddress) is too small: give at least 1.")
         }
+        if !(0...100_000).contains(consoleFrames) {
+            throw ValidationError("--console-frames \(consoleFrames) is out of range: give 0 to 100000 frames per connection; the default is 200.")
+        }
         if let threads, !(1...256).contains(threads) {
             throw ValidationError("--threads \(threads) is out of range: give 1 to 256 event-loop threads; the default is one per CPU core.")
         }
@@ -181,6 +190,8 @@ struct Serve: AsyncParsableCommand {
         configuration.crossOriginIsolation = coi
         configuration.openBrowser = open
         configuration.lan = lan
+        configuration.consoleFrames = consoleFrames
+        configuration.errorOverlay = !noOverlay
         if let threads { configuration.eventLoops = threads }
         do {
             let server = try WSDevServer(configuration: configuration)

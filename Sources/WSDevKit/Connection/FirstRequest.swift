@@ -118,7 +118,7 @@ final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
         let path = String(RequestTarget.split(head.uri).path)
         guard !ReservedPaths.contains(path) else { return }
         let address = channel.remoteAddress
-        route.events.publish(.refused(SocketEvent.Refused(
+        route.events.publish(.problems, .refused(SocketEvent.Refused(
             path: path, remote: "\(address?.ipAddress ?? "?"):\(address?.port ?? 0)", origin: head.headers.first(name: "origin"),
             status: Int(refusal.status.code), reason: refusal.message, at: Date())))
     }

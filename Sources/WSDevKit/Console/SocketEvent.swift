@@ -14,6 +14,9 @@ enum SocketEvent: Sendable {
     case refused(Refused)
     /// A line a handler printed on its standard error.
     case handlerLog(id: Int?, path: String, line: String, at: Date)
+    /// The server closed a connection because something went wrong (1002, 1003, 1007–1011, 1014):
+    /// a handler that failed, a message over the limit, a broken frame.
+    case failed(Failed)
 
     struct Opened: Sendable {
         let id: Int
@@ -46,5 +49,25 @@ enum SocketEvent: Sendable {
         let status: Int
         let reason: String
         let at: Date
+    }
+
+    struct Failed: Sendable {
+        let id: Int
+        let path: String
+        let remote: String
+        let origin: String?
+        let code: UInt16
+        /// What went wrong and what to do, longer than the close frame's reason may be.
+        let reason: String
+        let at: Date
+
+        /// Codes that mean something went wrong, as opposed to an ordinary end (1000, 1001) or an
+        /// application's own code (3000–4999).
+        static func isFailure(_ code: UInt16) -> Bool {
+            switch code {
+            case 1002, 1003, 1007...1011, 1014: true
+            default: false
+            }
+        }
     }
 }

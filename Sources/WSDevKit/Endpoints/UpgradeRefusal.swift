@@ -19,7 +19,8 @@ public struct UpgradeRefusal: Error, Sendable, Equatable {
 
     static func notFound(path: String, known: [String]) -> Self {
         let list = known.isEmpty ? "none (started with --no-builtins and no handlers?)" : known.joined(separator: ", ")
-        return .init(status: .notFound, message: "No WebSocket endpoint at \(path). Endpoints on this server: \(list).")
+        let guess = PathSuggestion.closest(to: path, among: known).map { " Did you mean \($0)?" } ?? ""
+        return .init(status: .notFound, message: "No WebSocket endpoint at \(path).\(guess) Endpoints on this server: \(list).")
     }
 
     static func unsupportedVersion(_ version: String?) -> Self {

@@ -19,12 +19,15 @@ struct RequestRouter: Sendable {
     /// Answers `statics` gave for files, which `FastFileHandler` repeats on the event loop; nil
     /// when tuned off (`ServerConfiguration.Tuning`), so tests and benchmarks can compare both paths.
     let fastFiles: FastFileTable?
+    /// `/__wsdev/`: the live console's page and its files.
+    let console: ConsolePages?
 
     init(
         statics: StaticResponder, endpoints: EndpointTable, accessLog: Logger,
         devHeaders: DevHeaders = DevHeaders(custom: [], cors: false, coi: false), hosts: AllowedHosts = AllowedHosts(),
-        fastPath: Bool = true
+        fastPath: Bool = true, console: ConsolePages? = nil
     ) {
+        self.console = console
         self.fastFiles = fastPath ? FastFileTable(devHeaders: devHeaders) : nil
         var statics = statics
         statics.fastFiles = fastFiles
@@ -66,6 +69,10 @@ struct RequestRouter: Sendable {
                 .upgradeRequired,
                 "\(path) is a WebSocket endpoint. Open it from a page with new WebSocket(\"ws://\(request.head.authority ?? "localhost:9998")\(path)\"), or with a WebSocket client such as websocat.",
                 headers: [.upgrade: "websocket", .connection: "Upgrade"])
+        } else if let page = console?.response(
+            path: path, query: RequestTarget.split(request.head.path ?? "/").query, remoteAddress: channel.remoteAddress?.ipAddress
+        ) {
+            response = page
         } else {
             response = await statics.respond(to: request)
         }

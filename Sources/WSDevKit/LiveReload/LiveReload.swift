@@ -12,13 +12,15 @@ struct LiveReload: Sendable {
     private let hub = ReloadHub()
     private let log: Logger
 
-    init(root: DocumentRoot, poll: Bool, log: Logger) {
+    /// `events`: refusals and failures of the pages' own WebSockets, which the pages are told of.
+    init(root: DocumentRoot, poll: Bool, overlay: Bool = true, events: SocketEvents? = nil, log: Logger) {
         let token = String(UInt64.random(in: .min ... .max), radix: 16)
         self.token = token
-        self.injector = ScriptInjector(token: token, started: Int(Date().timeIntervalSince1970))
+        self.injector = ScriptInjector(token: token, started: Int(Date().timeIntervalSince1970), overlay: overlay)
         self.endpoint = ReloadEndpoint(token: token, hub: hub, root: root, log: log)
         self.watcher = FileWatcher(root: root.path.isEmpty ? "/" : root.path, poll: poll, logger: log)
         self.log = log
+        if let events { PageErrors(hub: hub).watch(events) }
     }
 
     /// Starts watching at once, so that no edit made after the banner is missed.

@@ -39,6 +39,19 @@ final class ReloadHub: Sendable {
 
     var count: Int { pages.withLock { $0.count } }
 
+    /// Sends `message` to the pages whose connection `matches`; returns how many.
+    @discardableResult
+    func tell(_ message: String, where matches: (ConnectionInfo) -> Bool) -> Int {
+        pages.withLock { pages in
+            var told = 0
+            for page in pages.values where matches(page.socket.info) {
+                page.socket.send(.text(message))
+                told += 1
+            }
+            return told
+        }
+    }
+
     func announce(_ changes: [String]) -> Announcement {
         pages.withLock { pages in
             var reloaded = 0, restyled = 0

@@ -1,8 +1,12 @@
 /// The script every HTML page gets, and the protocol it speaks with `ReloadEndpoint`.
 ///
 /// The page connects to a reserved path with wsdev's own subprotocol and this run's token; the
-/// server sends `{"do":"reload"}` or `{"do":"restyle"}`. After a server restart the old token is
-/// refused with 1008 and the page reloads once, so the new run's files (and token) show.
+/// server sends `{"do":"reload"}`, `{"do":"restyle"}`, or `{"do":"error","text":…}` when one of
+/// the page's own WebSockets was refused or failed (`PageErrors`), which the page prints with
+/// `console.error` and, unless `--no-overlay`, in a small box over itself (`ReloadOverlayScript`).
+/// After a server restart the old token is refused with 1008 and the page reloads once, so the
+/// new run's files (and token) show. While the server is down the page waits quietly
+/// (`ReloadProbeScript`) instead of logging a failed connection every few seconds.
 enum ReloadScript {
     static let path = "/__wsdev/reload"
     static let subprotocol = "wsdev-reload"
@@ -10,13 +14,22 @@ enum ReloadScript {
     static let staleReason = "stale token: this page came from an earlier wsdev run; reloading it"
     static let reload = #"{"do":"reload"}"#
     static let restyle = #"{"do":"restyle"}"#
+    /// What the waiting page asks for to learn that the server is back (`ConsolePages` answers 204).
+    static let pingPath = "/__wsdev/ping"
 
-    /// The `<script>` element that goes into pages.
-    static func element(token: String) -> String {
-        "<script data-wsdev=\"live-reload\">\n" + source(token: token) + "</script>\n"
+    static func error(_ text: String) -> String {
+        var object = JSONObject()
+        object.add("do", "error")
+        object.add("text", text)
+        return object.json
     }
 
-    static func source(token: String) -> String {
+    /// The `<script>` element that goes into pages.
+    static func element(token: String, overlay: Bool = true) -> String {
+        "<script data-wsdev=\"live-reload\">\n" + source(token: token, overlay: overlay) + "</script>\n"
+    }
+
+    static func source(token: String, overlay: Bool = true) -> String {
         """
         (() => {
           // wsdev live reload: this page reloads when its files change (wsdev serve --no-reload turns it off).
@@ -43,6 +56,21 @@ enum ReloadScript {
             sessionStorage.setItem("wsdev-new-run", String(Date.now()));
             location.reload();
           }
+        \(overlay ? ReloadOverlayScript.source : "  function showOverlay() {}\n")
+          // A failed WebSocket makes the browser print an error, so while the server is down a
+          // shared worker (whose errors stay out of this page's console) waits for it instead.
+          function waitForServer() {
+            const wait = delay;
+            delay = Math.min(delay * 2, 5000);
+            try {
+              const code = \(ReloadProbeScript.quoted);
+              const worker = new SharedWorker(URL.createObjectURL(new Blob([code], { type: "text/javascript" })));
+              worker.port.onmessage = () => connect();
+              worker.port.postMessage({ url: location.origin + "\(pingPath)", delay: wait });
+            } catch (error) {
+              setTimeout(connect, wait);  // no shared workers here (some phones): try now and then
+            }
+          }
           function connect() {
             const socket = new WebSocket(url, "\(subprotocol)");
             socket.onopen = () => { delay = 200; };
@@ -50,6 +78,7 @@ enum ReloadScript {
               const message = JSON.parse(event.data);
               if (message.do === "reload") location.reload();
               else if (message.do === "restyle") restyle();
+              else if (message.do === "error") { console.error(message.text); showOverlay(message.text); }
             };
             socket.onclose = (event) => {
               if (event.code === 1008) {
@@ -57,9 +86,8 @@ enum ReloadScript {
                 else console.warn("wsdev live reload: " + event.reason);
                 return;
               }
-              // The server stopped or restarted: try again, more slowly each time.
-              setTimeout(connect, delay);
-              delay = Math.min(delay * 2, 3000);
+              // The server stopped or restarted: wait for it, more patiently each time.
+              waitForServer();
             };
           }
           connect();

@@ -10,10 +10,10 @@ struct ScriptInjector: Sendable {
     let started: Int
     private let element: [UInt8]
 
-    init(token: String, started: Int) {
+    init(token: String, started: Int, overlay: Bool = true) {
         self.token = token
         self.started = started
-        self.element = Array(ReloadScript.element(token: token).utf8)
+        self.element = Array(ReloadScript.element(token: token, overlay: overlay).utf8)
     }
 
     /// How much longer every injected page is than its file; a HEAD answer needs no read.

@@ -52,6 +52,11 @@ public struct ServerConfiguration: Sendable {
     public var maxHandlerProcesses = 1024
     /// `--max-processes-per-handler`: handler processes one handler file may run at once.
     public var maxProcessesPerHandler = 256
+    /// `--console-frames`: frames the live console keeps per connection for a console that opens later.
+    public var consoleFrames = 200
+    /// `--no-overlay` turns off the box pages show over themselves for a refused or failed WebSocket
+    /// (the message still goes to the page's console).
+    public var errorOverlay = true
     /// Switches for comparing the server's paths in tests and benchmarks; not for users.
     public struct Tuning: Sendable {
         /// `FastFileHandler` repeats small static answers on the event loop (`--no-fast-path` turns it off).

@@ -23,6 +23,11 @@ public struct WSDevServer: Sendable {
     let liveReload: LiveReload?
     /// Why this folder is served, when ROOT was not given and there is no `public/`.
     let rootNote: String?
+    /// Who may open the live console (`/__wsdev/`), and its token for other devices.
+    let consoleAccess = ConsoleAccess()
+    /// Set when a signal starts the shutdown.
+    let stopSignal = StopSignal()
+    let console: ConsoleHub
 
     public init(configuration: ServerConfiguration) throws(StartupError) {
         self.configuration = configuration
@@ -39,8 +44,11 @@ public struct WSDevServer: Sendable {
         }
         self.handlers = try Self.handlerDirectory(
             configuration.handlersDirectory, table: endpoints, processes: processes, maxMessageBytes: configuration.maxMessageBytes, events: events, log: accessLog)
-        self.liveReload = configuration.liveReload ? LiveReload(root: root, poll: configuration.poll, log: accessLog) : nil
+        self.liveReload = configuration.liveReload
+            ? LiveReload(root: root, poll: configuration.poll, overlay: configuration.errorOverlay, events: events, log: accessLog) : nil
         if let liveReload { endpoints.set(liveReload.endpoint, at: ReloadScript.path) }
+        self.console = ConsoleHub(events: events, registry: registry, endpoints: endpoints, frameLimit: configuration.consoleFrames)
+        endpoints.set(ConsoleEndpoint(hub: console, access: consoleAccess), at: ConsoleEndpoint.path)
     }
 
     /// `--handlers DIR`, or `./handlers` when it exists, as pywebsocket users expect.
@@ -60,7 +68,7 @@ public struct WSDevServer: Sendable {
             statics: StaticResponder(root: root, sniffer: MagicSniffer(), injector: liveReload?.injector, spa: configuration.spa, endpoints: endpoints),
             endpoints: endpoints, accessLog: accessLog,
             devHeaders: DevHeaders(custom: configuration.headers, cors: configuration.cors, coi: configuration.crossOriginIsolation),
-            hosts: hosts, fastPath: configuration.tuning.staticFastPath)
+            hosts: hosts, fastPath: configuration.tuning.staticFastPath, console: ConsolePages(access: consoleAccess, stopSignal: stopSignal))
         let route = ConnectionPipeline(
             handshake: Handshake(endpoints: endpoints, deflate: configuration.deflate, origins: configuration.origins, hosts: hosts),
             sessions: SessionRunner(registry: registry, maxMessageBytes: maxMessage, pingInterval: configuration.pingInterval, accessLog: accessLog, events: events),
@@ -78,6 +86,7 @@ public struct WSDevServer: Sendable {
         let loopback = configuration.isLoopbackDefault
         let configuration = self.configuration
         let rootNote = self.rootNote
+        let consoleToken = consoleAccess.token
         let reloadNote = liveReload.map { _ in
             "  live reload\(configuration.poll ? " (polling)" : ""): pages reload when their files change; --no-reload turns it off"
         }
@@ -92,7 +101,9 @@ public struct WSDevServer: Sendable {
             http: http,
             logger: libraryLog
         ) { [handlers] hosts, port in
-            let notes = (rootNote.map { [$0] } ?? []) + (reloadNote.map { [$0] } ?? []) + (configuration.everyInterface ? LANBanner.lines(port: port) : [])
+            let notes = (rootNote.map { [$0] } ?? [])
+                + ConsoleBanner.lines(port: port, host: configuration.host, lan: configuration.lan, token: consoleToken)
+                + (reloadNote.map { [$0] } ?? []) + (configuration.everyInterface ? LANBanner.lines(port: port) : [])
             // Listening already; the banner waits (briefly) for the handlers' checks, so it can name those that cannot run.
             let problems = await handlers?.problems(within: .seconds(3)) ?? []
             Console.write(Banner.text(
@@ -131,6 +142,7 @@ public struct WSDevServer: Sendable {
                 exit(0)
             }
             stopping = true
+            stopSignal.stop()
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(800)) { [processes] in
                 processes.killAll()
                 exit(0)

@@ -1,20 +1,38 @@
+import Foundation
 import NIOCore
 import Synchronization
 
-/// The open WebSocket connections, so a shutdown can say goodbye (1001) to each.
+/// The open WebSocket connections, so a shutdown can say goodbye (1001) to each, and the live
+/// console can list them with their counters whenever it opens (no console need have watched).
 final class SessionRegistry: Sendable {
     /// Sent with `channel.triggerUserOutboundEvent` to close with 1001 (server going away).
     struct GoingAway: Sendable {}
 
-    private let channels = Mutex<[Int: any Channel]>([:])
+    /// One open connection. Kept whether or not a console is open: it is stored once per
+    /// connection, and its counters are the ones the access log's close line reads anyway.
+    struct Entry: Sendable {
+        let channel: any Channel
+        let info: ConnectionInfo
+        let endpoint: any WebSocketEndpoint
+        let deflate: Bool
+        let opened: Date
+        let stats: SessionStats
+    }
 
-    func add(_ id: Int, _ channel: any Channel) { channels.withLock { $0[id] = channel } }
-    func remove(_ id: Int) { channels.withLock { $0[id] = nil } }
-    var count: Int { channels.withLock { $0.count } }
+    private let entries = Mutex<[Int: Entry]>([:])
+
+    func add(_ entry: Entry) { entries.withLock { $0[entry.info.id] = entry } }
+    func remove(_ id: Int) { entries.withLock { $0[id] = nil } }
+    var count: Int { entries.withLock { $0.count } }
+
+    /// The users' connections (not wsdev's own), oldest first.
+    var open: [Entry] {
+        entries.withLock { $0.values.filter { !ReservedPaths.contains($0.info.path) } }.sorted { $0.info.id < $1.info.id }
+    }
 
     /// Sends 1001 on every connection, then waits (bounded) for the clients to answer.
     func goAway(within limit: Duration) async {
-        let open = channels.withLock { Array($0.values) }
+        let open = entries.withLock { $0.values.map(\.channel) }
         for channel in open {
             channel.triggerUserOutboundEvent(GoingAway(), promise: nil)
         }
@@ -22,7 +40,7 @@ final class SessionRegistry: Sendable {
         while count > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
-        for channel in channels.withLock({ Array($0.values) }) {
+        for channel in entries.withLock({ $0.values.map(\.channel) }) {
             channel.close(promise: nil)
         }
     }

@@ -26,12 +26,13 @@ struct SessionRunner: Sendable {
         let log = SessionLog(accessLog: accessLog)
         let registry = registry
         let started = ContinuousClock.now
-        registry.add(info.id, channel)
+        registry.add(SessionRegistry.Entry(
+            channel: channel, info: info, endpoint: accepted.endpoint, deflate: accepted.deflate != nil, opened: Date(), stats: stats))
         log.opened(accepted)
         let socket = WebSocket(info: info, eventLoop: channel.eventLoop)
         // wsdev's own sockets (live reload, the console) are not shown to the console.
         let events = ReservedPaths.contains(info.path) ? nil : self.events
-        events?.publish(.opened(SocketEvent.Opened(
+        events?.publish(.lifecycle, .opened(SocketEvent.Opened(
             id: info.id, path: info.path, endpoint: accepted.endpoint.summary, remote: "\(info.remoteAddress):\(info.remotePort)",
             origin: info.origin, subprotocol: info.subprotocol, deflate: accepted.deflate != nil, at: Date())))
         let session = WebSocketSession(
@@ -40,7 +41,7 @@ struct SessionRunner: Sendable {
         ) {
             registry.remove(info.id)
             log.closed(path: info.path, id: info.id, stats: stats, after: ContinuousClock.now - started)
-            events?.publish(.closed(id: info.id, summary: stats.closeSummary, at: Date()))
+            events?.publish(.lifecycle, .closed(id: info.id, summary: stats.closeSummary, at: Date()))
         }
         // NIO reads at most 64 KiB at a time by default, so a 64 KiB message (plus its header)
         // always took two reads and a copy to join them; the buffer only grows for busy sockets.

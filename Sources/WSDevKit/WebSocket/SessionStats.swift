@@ -6,10 +6,17 @@ final class SessionStats: Sendable {
 
     private let messagesIn = Atomic<Int>(0)
     private let messagesOut = Atomic<Int>(0)
+    /// Message payload bytes (inflated, as the endpoint sees them), for the live console.
+    private let bytesIn = Atomic<Int>(0)
+    private let bytesOut = Atomic<Int>(0)
     private let closes = Mutex<(server: UInt16?, client: UInt16?, firstBy: String?, note: Note?)>((nil, nil, nil, nil))
 
     func countIn() { messagesIn.add(1, ordering: .relaxed) }
-    func countOut() { messagesOut.add(1, ordering: .relaxed) }
+    func countBytesIn(_ count: Int) { bytesIn.add(count, ordering: .relaxed) }
+    func countOut(bytes: Int) {
+        messagesOut.add(1, ordering: .relaxed)
+        bytesOut.add(bytes, ordering: .relaxed)
+    }
 
     func serverClosed(code: UInt16?) {
         closes.withLock { state in
@@ -29,6 +36,8 @@ final class SessionStats: Sendable {
 
     var received: Int { messagesIn.load(ordering: .relaxed) }
     var sent: Int { messagesOut.load(ordering: .relaxed) }
+    var bytesReceived: Int { bytesIn.load(ordering: .relaxed) }
+    var bytesSent: Int { bytesOut.load(ordering: .relaxed) }
 
     /// e.g. "1000 by client", "1001 by server", "1006 (no close frame)".
     var closeSummary: String {

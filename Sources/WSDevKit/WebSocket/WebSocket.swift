@@ -24,8 +24,11 @@ public final class WebSocket: @unchecked Sendable {
     }
 
     /// Starts the closing handshake (RFC 6455 §7.1.2); the delegate hears `closed()` when it ends.
-    public func close(code: UInt16 = CloseCode.normal, reason: String = "") {
-        guard eventLoop.inEventLoop else { return eventLoop.execute { self.close(code: code, reason: reason) } }
+    /// `explanation`, when the close is a failure, is what the page's console and wsdev's console
+    /// show instead of `reason`, which a close frame cuts to 123 bytes.
+    public func close(code: UInt16 = CloseCode.normal, reason: String = "", explanation: String? = nil) {
+        guard eventLoop.inEventLoop else { return eventLoop.execute { self.close(code: code, reason: reason, explanation: explanation) } }
+        if let explanation, session?.closeSent == false { session?.closeExplanation = explanation }
         session?.close(code: code, reason: reason)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import WSWire
 
@@ -66,6 +67,7 @@ extension WebSocketSession {
             heard = false
             var payload = context.channel.allocator.buffer(capacity: 8)
             payload.writeInteger(UInt64.random(in: .min ... .max))
+            report(inbound: false, .ping, payload)
             writeFrame(context: context, opcode: FrameHeader.ping, payload)
             flush(context: context)
         } else {
@@ -112,17 +114,28 @@ extension WebSocketSession {
         }
         closeSent = true
         // A close written after the peer vanished never arrives; the log should say 1006.
-        if context.channel.isActive { stats.serverClosed(code: code) }
+        if context.channel.isActive {
+            stats.serverClosed(code: code)
+            if SocketEvent.Failed.isFailure(code) { reportFailure(code: code, reason: closeExplanation ?? stats.violation ?? reason) }
+        }
         let reason = CloseCode.clip(reason)
         var out = outgoing ?? context.channel.allocator.buffer(capacity: 4 + reason.utf8.count)
         outgoing = nil
         unflushed = false
-        var payload = ByteBuffer()
-        payload.writeInteger(code)
-        payload.writeString(reason)
-        report(inbound: false, .close, payload)
-        out.writeFrameHeader(opcode: FrameHeader.close, length: payload.readableBytes)
-        out.writeImmutableBuffer(payload)
+        out.writeFrameHeader(opcode: FrameHeader.close, length: 2 + reason.utf8.count)
+        let payloadStart = out.writerIndex
+        out.writeInteger(code)
+        out.writeString(reason)
+        if framesWatched, let payload = out.getSlice(at: payloadStart, length: out.writerIndex - payloadStart) { report(inbound: false, .close, payload) }
         return context.writeAndFlush(wrapOutboundOut(out))
+    }
+
+    /// Tells the pages' error channel and the console why the server is closing this connection.
+    private func reportFailure(code: UInt16, reason: String) {
+        guard let events, events.isWatched(.problems) else { return }
+        let info = socket.info
+        events.publish(.problems, .failed(SocketEvent.Failed(
+            id: info.id, path: info.path, remote: "\(info.remoteAddress):\(info.remotePort)", origin: info.origin, code: code,
+            reason: reason.isEmpty ? "(no reason given)" : reason, at: Date())))
     }
 }

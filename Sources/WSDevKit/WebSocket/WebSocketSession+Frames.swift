@@ -35,10 +35,14 @@ extension WebSocketSession {
         case Opcode.ping:
             let plain = unmasked(payload, key, context: context)
             report(inbound: true, .ping, plain)
-            if state == .open, !closeSent { writeFrame(context: context, opcode: Opcode.pong, plain) }
+            if state == .open, !closeSent {
+                report(inbound: false, .pong, plain)
+                writeFrame(context: context, opcode: Opcode.pong, plain)
+            }
             return
         case Opcode.pong:
-            report(inbound: true, .pong, payload)
+            // Unmasked only for the console: a pong's content is otherwise of no interest.
+            if framesWatched { report(inbound: true, .pong, unmasked(payload, key, context: context)) }
             return
         default:
             break
@@ -152,6 +156,7 @@ extension WebSocketSession {
         if opcode == Opcode.text, !checked, !data.isValidUTF8 {
             return fail(context: context, code: CloseCode.invalidPayload, Self.invalidText)
         }
+        stats.countBytesIn(data.readableBytes)
         report(inbound: true, opcode == Opcode.text ? .text : .binary, data)
         delegate?.received(WebSocketMessage(opcode == Opcode.text ? .text : .binary, data))
     }

@@ -14,7 +14,7 @@ extension WebSocketSession {
         } else {
             writeFrame(context: context, opcode: message.opcode, message.data)
         }
-        stats.countOut()
+        stats.countOut(bytes: message.data.readableBytes)
         if !inReadBatch, !flushQueued {
             flushQueued = true
             context.eventLoop.assumeIsolated().execute { [self] in

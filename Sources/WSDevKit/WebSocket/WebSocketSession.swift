@@ -52,6 +52,8 @@ final class WebSocketSession: ChannelDuplexHandler {
     var flushQueued = false
     var inReadBatch = false
     var closeSent = false
+    /// Why the delegate closes, at more length than a close frame holds, for the console and the page.
+    var closeExplanation: String?
     var closeTimer: Scheduled<Void>?
     var context: ChannelHandlerContext?
     /// Whether anything arrived since the last ping check; a peer that vanished without a FIN
@@ -91,14 +93,17 @@ final class WebSocketSession: ChannelDuplexHandler {
         context = nil
     }
 
-    /// Called by the ping sweep once per interval.
+    /// Whether frames are being watched (the live console is open); nothing is built otherwise.
+    var framesWatched: Bool { events?.isWatched(.frames) ?? false }
+
     /// Reports a frame to whoever watches; nothing is built while nobody does.
     func report(inbound: Bool, _ kind: SocketEvent.Frame.Kind, _ payload: ByteBuffer) {
-        guard let events, events.isWatched else { return }
-        events.publish(.frame(SocketEvent.Frame(
+        guard let events, events.isWatched(.frames) else { return }
+        events.publish(.frames, .frame(SocketEvent.Frame(
             id: socket.info.id, inbound: inbound, kind: kind, size: payload.readableBytes, preview: SocketEvents.preview(payload), at: Date())))
     }
 
+    /// Called by the ping sweep once per interval.
     func checkAlive() {
         if let context { checkAlive(context: context) }
     }

@@ -15,11 +15,11 @@ struct HTTPReply {
 
 /// Sends raw request text and parses the reply; no normalisation of paths or headers.
 enum RawHTTP {
-    static func get(_ target: String, port: Int, headers: [String: String] = [:], method: String = "GET") throws -> HTTPReply {
-        var request = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+    static func get(_ target: String, port: Int, host: String = "127.0.0.1", headers: [String: String] = [:], method: String = "GET") throws -> HTTPReply {
+        var request = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
         request += "\r\n"
-        let connection = try TCPConnection(port: port)
+        let connection = try TCPConnection(port: port, host: host)
         try connection.send(request)
         return try read(from: connection, method: method)
     }

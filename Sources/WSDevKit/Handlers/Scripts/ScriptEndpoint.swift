@@ -50,7 +50,7 @@ struct ScriptEndpoint: WebSocketEndpoint {
             return ScriptSession(socket: socket, process: process, format: directives.messages, scriptName: scriptName, maxLine: maxMessageBytes, events: events, log: log)
         } catch {
             log.error("WS   \(socket.info.path) #\(socket.info.id): \(error); closing with 1011")
-            socket.close(code: CloseCode.internalError, reason: "the handler could not start")
+            socket.close(code: CloseCode.internalError, reason: "the handler could not start", explanation: "\(displayName) could not start: \(error)")
             return NotStarted()
         }
     }

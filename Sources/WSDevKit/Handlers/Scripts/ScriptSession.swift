@@ -42,7 +42,9 @@ final class ScriptSession: WebSocketDelegate, PipedProcessOwner {
     func received(_ message: WebSocketMessage) {
         guard let line = HandlerMessages.line(for: message, format: format) else {
             log.warning("WS   \(tag): the client sent binary, but \(scriptName) reads lines of text. Add `wsdev: messages=json` to the handler to receive binary.")
-            return endByServer(code: CloseCode.unsupportedData, reason: "this handler takes text; declare messages=json for binary")
+            return endByServer(
+                code: CloseCode.unsupportedData, reason: "this handler takes text; declare messages=json for binary",
+                explanation: "the page sent binary, but the handler for \(scriptName) reads lines of text: send text, or add `# wsdev: messages=json` to the handler to receive binary")
         }
         process.write(line)
         process.write(HandlerMessages.newline)
@@ -77,7 +79,7 @@ final class ScriptSession: WebSocketDelegate, PipedProcessOwner {
 
     func processLogged(_ line: String) {
         log.notice("WS   \(tag) stderr: \(line)")
-        events.publish(.handlerLog(id: socket.info.id, path: socket.info.path, line: line, at: Date()))
+        events.publish(.lifecycle, .handlerLog(id: socket.info.id, path: socket.info.path, line: line, at: Date()))
         if !line.allSatisfy(\.isWhitespace) { lastError = line }
     }
 
@@ -85,7 +87,9 @@ final class ScriptSession: WebSocketDelegate, PipedProcessOwner {
         guard !clientLeft, !closeChosen else { return }
         if tooLong {
             log.warning("WS   \(tag): \(scriptName) printed a line longer than the \(maxLine)-byte message limit; closing with 1009 (start wsdev with a larger --max-message)")
-            return endByServer(code: CloseCode.tooBig, reason: "the handler printed a line over the message limit")
+            return endByServer(
+                code: CloseCode.tooBig, reason: "the handler printed a line over the message limit",
+                explanation: "the handler for \(scriptName) printed a line longer than the \(maxLine)-byte message limit; start wsdev with a larger --max-message")
         }
         // Its output is over; give it a moment to exit by itself, then make it.
         let stopping = process.loop.assumeIsolated().scheduleTask(in: .seconds(1)) { [process] in process.stop() }
@@ -100,12 +104,14 @@ final class ScriptSession: WebSocketDelegate, PipedProcessOwner {
         guard !clientLeft, !closeChosen else { return }
         guard status != .exited(0) else { return socket.close() }
         log.warning("WS   \(tag): \(scriptName) ended with \(status); closing with 1011")
-        socket.close(code: CloseCode.internalError, reason: lastError ?? "\(scriptName) ended with \(status)")
+        socket.close(
+            code: CloseCode.internalError, reason: lastError ?? "\(scriptName) ended with \(status)",
+            explanation: "the handler for \(scriptName) ended with \(status)" + (lastError.map { "; the last line it printed on stderr: \($0)" } ?? " and printed nothing on stderr"))
     }
 
-    private func endByServer(code: UInt16, reason: String) {
+    private func endByServer(code: UInt16, reason: String, explanation: String? = nil) {
         closeChosen = true
-        socket.close(code: code, reason: reason)
+        socket.close(code: code, reason: reason, explanation: explanation)
         process.stop()
     }
 }
