@@ -48,7 +48,7 @@ final class Handshake: Sendable {
     }
 
     /// Everything that needs no waiting; most built-ins decide here, so no task is started.
-    func begin(_ head: HTTPRequestHead, remote: SocketAddress?, local: SocketAddress?) -> Progress {
+    func begin(_ head: HTTPRequestHead, remote: SocketAddress?, local: SocketAddress?, loop: any EventLoop) -> Progress {
         let (endpoint, path): (any WebSocketEndpoint, String)
         switch check(head) {
         case .failure(let refusal): return .decided(.refuse(refusal))
@@ -59,7 +59,7 @@ final class Handshake: Sendable {
         }
         let id = ReservedPaths.contains(path)
             ? nextReservedID.subtract(1, ordering: .relaxed).newValue : nextID.add(1, ordering: .relaxed).newValue
-        let info = ConnectionInfo(id: id, head: head, remote: remote, local: local, offered: Subprotocols.offered(in: head.headers))
+        let info = ConnectionInfo(id: id, head: head, remote: remote, local: local, offered: Subprotocols.offered(in: head.headers), eventLoop: loop)
         let pending = Pending(endpoint: endpoint, head: head, info: info)
         guard let admission = endpoint.immediateAdmission(pending.info) else { return .waiting(pending) }
         return .decided(conclude(pending, admission))
@@ -84,7 +84,10 @@ final class Handshake: Sendable {
         var negotiated: PerMessageDeflate?
         if deflate, deflateAllowed, pending.head.headers.contains(name: "sec-websocket-extensions") {
             negotiated = PerMessageDeflate.accept(offers: pending.head.headers["sec-websocket-extensions"])
-            if let negotiated { headers[.secWebSocketExtensions] = negotiated.responseHeader }
+            if let negotiated {
+                info.extensions = negotiated.responseHeader
+                headers[.secWebSocketExtensions] = negotiated.responseHeader
+            }
         }
         if let subprotocol { headers[.secWebSocketProtocol] = subprotocol }
         for (name, value) in extra {

@@ -22,7 +22,7 @@ struct LoopHandshake {
 
     func decide(_ head: HTTPRequestHead, on channel: any Channel) -> Decision {
         guard let upgrade = SwitchingProtocols.upgradeToken(head) else { return .handOver(.http) }
-        let progress = handshake.begin(head, remote: channel.remoteAddress, local: channel.localAddress)
+        let progress = handshake.begin(head, remote: channel.remoteAddress, local: channel.localAddress, loop: channel.eventLoop)
         guard let (accepted, key) = SwitchingProtocols.onLoop(progress, head) else { return .handOver(.handshake(progress)) }
         return .answer(accepted, upgrade: upgrade, key: key)
     }

@@ -14,6 +14,7 @@ extension WebSocketSession {
             return
         case .closing:
             guard closeSent else { return }  // the delegate is still choosing its answer
+            socket.clientClose = (code, payload.readString(length: payload.readableBytes) ?? "")
             return finish(context: context)  // the answer to ours ends the connection (§5.5.1)
         case .open:
             break
@@ -31,6 +32,7 @@ extension WebSocketSession {
         }
         state = .closing
         let reason = payload.readString(length: payload.readableBytes) ?? ""
+        socket.clientClose = (code, reason)
         switch delegate?.clientClosing(code: code, reason: reason) ?? .echo {
         case .echo:
             hangUp(context: context, code: code ?? CloseCode.normal)
@@ -115,9 +117,13 @@ extension WebSocketSession {
         var out = outgoing ?? context.channel.allocator.buffer(capacity: 4 + reason.utf8.count)
         outgoing = nil
         unflushed = false
-        out.writeFrameHeader(opcode: FrameHeader.close, length: 2 + reason.utf8.count)
-        out.writeInteger(code)
-        out.writeString(reason)
+        if code == CloseCode.noStatus {
+            out.writeFrameHeader(opcode: FrameHeader.close, length: 0)
+        } else {
+            out.writeFrameHeader(opcode: FrameHeader.close, length: 2 + reason.utf8.count)
+            out.writeInteger(code)
+            out.writeString(reason)
+        }
         return context.writeAndFlush(wrapOutboundOut(out))
     }
 }

@@ -49,7 +49,7 @@ struct WebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
                 return channel.eventLoop.makeSucceededFuture(headers)
             }
         }
-        switch decided ?? handshake.begin(upgradeRequest, remote: channel.remoteAddress, local: channel.localAddress) {
+        switch decided ?? handshake.begin(upgradeRequest, remote: channel.remoteAddress, local: channel.localAddress, loop: channel.eventLoop) {
         case .decided(let decision):
             return apply(decision)
         case .waiting(let pending):
