@@ -43,6 +43,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between pings to a quiet WebSocket; one that stays silent for a further interval is closed with 1001.", valueName: "seconds"))
     var pingInterval: Double = 30
 
+    @Option(help: ArgumentHelp("Seconds a pywebsocket handler (NAME_wsh.py) may keep running after its client left before wsdev restarts its python3 process; it is asked to stop before that.", valueName: "seconds"))
+    var handlerTimeout: Double = 10
+
     @Option(help: ArgumentHelp("Event-loop threads, each with its own listening socket. Default: one per CPU core.", valueName: "n"))
     var threads: Int?
 
@@ -92,6 +95,9 @@ struct Serve: AsyncParsableCommand {
         guard pingInterval >= 0.1, pingInterval <= 86_400 else {
             throw ValidationError("--ping-interval \(pingInterval) is out of range: give seconds between 0.1 and 86400 (a day); the default is 30.")
         }
+        guard handlerTimeout >= 0.1, handlerTimeout <= 86_400 else {
+            throw ValidationError("--handler-timeout \(handlerTimeout) is out of range: give seconds between 0.1 and 86400 (a day); the default is 10.")
+        }
         if let threads, !(1...256).contains(threads) {
             throw ValidationError("--threads \(threads) is out of range: give 1 to 256 event-loop threads; the default is one per CPU core.")
         }
@@ -119,6 +125,7 @@ struct Serve: AsyncParsableCommand {
         configuration.poll = poll
         configuration.spa = spa
         configuration.pingInterval = .milliseconds(Int64(pingInterval * 1000))
+        configuration.handlerTimeout = .milliseconds(Int64(handlerTimeout * 1000))
         configuration.headers = header.compactMap { try? CustomHeader(parsing: $0) }
         configuration.cors = cors
         configuration.crossOriginIsolation = coi

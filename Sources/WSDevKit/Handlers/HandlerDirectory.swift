@@ -17,10 +17,12 @@ final class HandlerDirectory: Sendable {
     private let table: EndpointTable
     private let processes: ProcessTable
     private let maxMessageBytes: Int
+    /// `--handler-timeout`: how long a `_wsh.py` thread may run on after its client left.
+    private let handlerTimeout: Duration
     private let log: Logger
     private let entries = Mutex<[String: Entry]>([:])
 
-    init(path: String, table: EndpointTable, processes: ProcessTable, maxMessageBytes: Int, log: Logger) throws(StartupError) {
+    init(path: String, table: EndpointTable, processes: ProcessTable, maxMessageBytes: Int, handlerTimeout: Duration, log: Logger) throws(StartupError) {
         var info = stat()
         guard stat(path, &info) == 0 else { throw .handlersMissing(path) }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw .handlersNotDirectory(path) }
@@ -29,6 +31,7 @@ final class HandlerDirectory: Sendable {
         self.table = table
         self.processes = processes
         self.maxMessageBytes = maxMessageBytes
+        self.handlerTimeout = handlerTimeout
         self.log = log
         rescan(initial: true)
     }
@@ -81,7 +84,8 @@ final class HandlerDirectory: Sendable {
         let scriptName = file.endpointPaths[0]
         switch file.kind {
         case .pywebsocket:
-            return PendingPyWebSocketHandler(file: file.path, displayName: name, log: log)
+            let context = PyWebSocketHandler.Context(processes: processes, maxMessageBytes: maxMessageBytes, handlerTimeout: handlerTimeout, log: log)
+            return PendingPyWebSocketHandler(file: file.path, displayName: name, context: context)
         case .script:
             if let problem = HandlerFile.problem(with: file.path, displayName: name) {
                 return BrokenHandler(displayName: name, problem: problem)

@@ -36,6 +36,9 @@ public struct ServerConfiguration: Sendable {
     /// `--ping-interval`: an idle WebSocket is pinged this often, and closed (1001) when a whole
     /// interval passes after a ping with nothing heard from the client.
     public var pingInterval: Duration = .seconds(30)
+    /// `--handler-timeout`: how long a pywebsocket handler's thread may run on after its client left
+    /// (it is asked to stop after a moment) before wsdev restarts that handler's python3 process.
+    public var handlerTimeout: Duration = .seconds(10)
     /// `--threads`: event-loop threads, each with its own listening socket.
     public var eventLoops = ServerConfiguration.defaultEventLoops
 

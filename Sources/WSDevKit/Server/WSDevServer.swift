@@ -30,18 +30,21 @@ public struct WSDevServer: Sendable {
         self.libraryLog = Logger(label: "wsdev.library") { _ in
             ConsoleLogHandler(level: ProcessInfo.processInfo.environment["WSDEV_DEBUG"] == nil ? .error : .trace, prefix: "[library] ")
         }
-        self.handlers = try Self.handlerDirectory(configuration.handlersDirectory, table: endpoints, processes: processes, maxMessageBytes: configuration.maxMessageBytes, log: accessLog)
+        self.handlers = try Self.handlerDirectory(configuration, table: endpoints, processes: processes, log: accessLog)
         self.liveReload = configuration.liveReload ? LiveReload(root: root, poll: configuration.poll, log: accessLog) : nil
         if let liveReload { endpoints.set(liveReload.endpoint, at: ReloadScript.path) }
     }
 
     /// `--handlers DIR`, or `./handlers` when it exists, as pywebsocket users expect.
     private static func handlerDirectory(
-        _ path: String?, table: EndpointTable, processes: ProcessTable, maxMessageBytes: Int, log: Logger
+        _ configuration: ServerConfiguration, table: EndpointTable, processes: ProcessTable, log: Logger
     ) throws(StartupError) -> HandlerDirectory? {
+        let path = configuration.handlersDirectory
         var isDirectory: ObjCBool = false
         guard path != nil || (FileManager.default.fileExists(atPath: "handlers", isDirectory: &isDirectory) && isDirectory.boolValue) else { return nil }
-        return try HandlerDirectory(path: path ?? "handlers", table: table, processes: processes, maxMessageBytes: maxMessageBytes, log: log)
+        return try HandlerDirectory(
+            path: path ?? "handlers", table: table, processes: processes, maxMessageBytes: configuration.maxMessageBytes,
+            handlerTimeout: configuration.handlerTimeout, log: log)
     }
 
     /// Runs until SIGINT or SIGTERM; throws `StartupError` when it cannot listen.

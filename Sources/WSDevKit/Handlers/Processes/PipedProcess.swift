@@ -30,10 +30,11 @@ final class PipedProcess {
     private let table: ProcessTable
     let reader: OutputReader
 
-    /// Starts the process; its owner hears from it from the next turn of `loop` on.
+    /// Starts the process; its owner hears from it from the next turn of `loop` on. `largestRead`
+    /// lets output that comes in large records (the pywebsocket bridge's) be read in fewer, larger reads.
     init(
         spawning path: String, arguments: [String] = [], environment: [String: String], directory: String?,
-        on loop: any EventLoop, table: ProcessTable, lineLimit: Int,
+        on loop: any EventLoop, table: ProcessTable, lineLimit: Int, largestRead: Int? = nil,
         framing: (@Sendable (ChannelPipeline.SynchronousOperations) throws -> Void)? = nil
     ) throws {
         let (child, pipes) = try ChildProcess.spawn(path, arguments: arguments, environment: environment, directory: directory)
@@ -46,6 +47,7 @@ final class PipedProcess {
         let reader = NIOLoopBound(self.reader, eventLoop: loop)
         NIOPipeBootstrap(group: loop)
             .channelOption(.allowRemoteHalfClosure, value: true)
+            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: max(largestRead ?? 0, 65536)))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
