@@ -82,12 +82,25 @@ extension WebSocketSession {
         closeTimer = context.eventLoop.scheduleTask(in: closeTimeout) { loopContext.value.close(promise: nil) }
     }
 
-    /// _Fail the WebSocket Connection_ (§7.1.7): say why in the close frame and the log, then hang up.
+    /// _Fail the WebSocket Connection_ (§7.1.7): say why in the close frame and the log, then hang up;
+    /// or, for a delegate that answers on another thread, first let it send its replies to the
+    /// messages it already has (it closes with `code` itself, within `repliesTimeout`).
     func fail(context: ChannelHandlerContext, code: UInt16, _ reason: String) {
         stats.note(.protocolViolation(reason))
         partial = nil
+        if state == .open, delegate?.clientFailing(code: code, reason: reason) == .afterReplies {
+            state = .closing
+            discarding = true
+            closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.repliesTimeout) { [self] in
+                if let context = self.context { hangUp(context: context, code: code) }
+            }
+            return
+        }
         hangUp(context: context, code: code)
     }
+
+    /// How long a failed connection waits for its delegate's last replies.
+    static var repliesTimeout: TimeAmount { .seconds(1) }
 
     /// Our close frame, then the end of the TCP connection, with no answer awaited: the server
     /// closes the connection first (§7.1.1).
