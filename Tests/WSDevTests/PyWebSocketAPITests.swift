@@ -142,6 +142,17 @@ final class PyWebSocketAPITests: XCTestCase {
         XCTAssertTrue(fixture.server.waitForLog("/vanish #1 print: the client vanished"), fixture.server.log)
     }
 
+    func testABadFrameFailsTheConnectionAfterTheHandlersReplyToWhatCameBefore() throws {
+        // pywebsocket raises InvalidFrameException in receive_message, after the messages before the
+        // bad frame; the echo of those goes out first, then the close with 1002 (Autobahn 3.2, 4.x, 5.15).
+        let fixture = try HandlerFixture(["echo_wsh.py": PyWebSocketHandlerTests.echo])
+        let socket = try RawWebSocket.open(port: fixture.port, path: "/echo")
+        try socket.connection.send(RawWebSocket.frame(opcode: RawWebSocket.text, payload: Array("first".utf8))
+            + RawWebSocket.frame(opcode: 0x3, payload: []))  // a reserved opcode, in the same write
+        XCTAssertEqual(try socket.nextText(), "first")
+        XCTAssertEqual(try socket.nextText(), "close 1002 ")
+    }
+
     func testAMessageSentInPiecesArrivesAsOne() throws {
         let pieces = """
             from pywebsocket3 import msgutil

@@ -52,8 +52,9 @@ final class BridgeCore: PipedProcessOwner {
 
     /// The 101 is out; the handler's thread may start `web_socket_transfer_data`.
     func open(_ id: UInt32, connection: ConnectionRef, extensions: String?) {
-        guard let link = links[id], link.accepted, !link.clientGone else {
-            // The process ended (or was restarted) between the handshake and now.
+        guard let link = links[id], link.accepted, !link.clientGone, !link.threadDone else {
+            // The process ended (or was restarted) between the handshake and now, or the handler's
+            // thread was stopped while it waited for the 101.
             return connection.loop.execute {
                 connection.connection.value.socket.close(code: CloseCode.internalError, reason: "the python bridge restarted; connect again")
             }
@@ -92,6 +93,12 @@ final class BridgeCore: PipedProcessOwner {
         guard links[id] != nil else { return }
         let payload = code.map { BridgeRecord.closePayload(code: $0, reason: reason, allocator: allocator) }
         write(BridgeRecord.make(BridgeRecord.Op.clientClose, id: id, payload: payload, allocator: allocator))
+    }
+
+    func clientFailed(_ id: UInt32, code: UInt16, reason: String) {
+        guard links[id] != nil else { return }
+        let payload = BridgeRecord.closePayload(code: code, reason: reason, allocator: allocator)
+        write(BridgeRecord.make(BridgeRecord.Op.clientFailed, id: id, payload: payload, allocator: allocator))
     }
 
     /// The client is gone (or its handshake ended without a connection). `close` is its close frame,

@@ -35,6 +35,7 @@ enum BridgeRecord {
         static let handshake = UInt8(ascii: "H")
         static let open = UInt8(ascii: "O")
         static let clientClose = UInt8(ascii: "c")
+        static let clientFailed = UInt8(ascii: "f")
         static let gone = UInt8(ascii: "G")
         // bridge → wsdev.
         static let ready = UInt8(ascii: "R")

@@ -57,6 +57,14 @@ final class PyWebSocketConnection: WebSocketDelegate {
         return .later
     }
 
+    /// The client broke the protocol: the handler reads the error after the messages before it (as
+    /// pywebsocket raises it in `receive_message`), so its replies to those go out first, then its close.
+    func clientFailing(code: UInt16, reason: String) -> FailingAnswer {
+        let id = self.id
+        home.run { $0.clientFailed(id, code: code, reason: reason) }
+        return .afterReplies
+    }
+
     func writable() {
         acknowledge(atLeastHalf: true)
     }

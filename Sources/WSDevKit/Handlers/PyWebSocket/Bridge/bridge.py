@@ -77,6 +77,9 @@ def _dispatch(channel):
                 threading.Thread(target=serve.client_closing, args=(link,), name='wsdev-%d-close' % cid, daemon=True).start()
             else:
                 link.inbox.put(links.CLOSED)  # wsdev answered it already, echoing the client's code
+        elif op == wire.CLIENT_FAILED:
+            link.failure = closed(payload)
+            link.inbox.put(links.FAILED)
         elif op == wire.GONE:
             if link.client_close is None and payload:
                 link.client_close = closed(payload)  # the client's answer to the handler's close

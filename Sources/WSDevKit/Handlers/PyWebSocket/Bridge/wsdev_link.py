@@ -16,6 +16,7 @@ class Event(object):
 
 OPENED = Event('opened')  # the 101 is out: web_socket_transfer_data may start
 CLOSED = Event('closed')  # the client's close frame arrived (and was answered)
+FAILED = Event('failed')  # the client broke the protocol: the connection fails with link.failure's code
 GONE = Event('gone')  # the connection is over
 
 
@@ -28,6 +29,7 @@ class Link(object):
         self.owner = None  # ident of the thread running its web_socket_transfer_data
         self.extensions = ''
         self.client_close = None  # (code, reason) of the client's close frame, once it arrived
+        self.failure = None  # (code, reason) when the client broke the protocol
         self.gone = False
         self.left_at = None  # time.monotonic() when the client left, for the watchdog
         self.stop_at = None  # when the watchdog raises HandlerStopped in the thread again

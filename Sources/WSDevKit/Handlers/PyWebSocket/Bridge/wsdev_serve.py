@@ -94,8 +94,8 @@ def _transfer(request):
             request.ws_stream.close_connection()
     except AbortedByUserException:
         _close_now(request, 1011, 'the handler aborted the connection')
-    except InvalidFrameException:
-        _close_now(request, 1002, '')
+    except InvalidFrameException as error:
+        _close_now(request, getattr(error, 'close_code', 1002), '')
     except UnsupportedFrameException:
         _close_now(request, 1003, '')
     except InvalidUTF8Exception:

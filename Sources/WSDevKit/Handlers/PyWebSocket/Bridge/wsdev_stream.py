@@ -3,7 +3,8 @@ import threading
 
 import wsdev_link as links
 import wsdev_wire as wire
-from wsdev_api import BadOperationException, ConnectionTerminatedException, sendable_close_code
+from wsdev_api import (BadOperationException, ConnectionTerminatedException, InvalidFrameException, InvalidUTF8Exception,
+                       sendable_close_code)
 
 CLOSE_WAIT = 10  # seconds close_connection() waits for the client's answering close, as a browser does
 
@@ -28,9 +29,17 @@ class Stream(object):
     def _closed(self, event):
         request, link = self._request, self._link
         link.inbox.put(event)  # for any other thread receiving on this connection
+        if event is links.FAILED:
+            code, reason = link.failure
+            if code == 1007:
+                raise InvalidUTF8Exception(reason)
+            error = InvalidFrameException(reason)
+            error.close_code = code  # 1002, or 1009 for a message over wsdev's limit
+            raise error
         if event is links.GONE and link.client_close is None:
             raise ConnectionTerminatedException('the client vanished without closing the connection (no close frame)')
         request.client_terminated = True
+        request.server_terminated = True  # wsdev answered the client's close, or the connection is over
         request.ws_close_code, request.ws_close_reason = link.client_close or (None, None)
         if request.ws_close_code is None:
             request.ws_close_code = 1005  # pywebsocket's pseudo code for a close frame without one
@@ -104,6 +113,8 @@ class Stream(object):
             try:
                 item = link.inbox.get(timeout=CLOSE_WAIT)
             except Exception:
+                return
+            if item is links.FAILED:
                 return
             if item.__class__ is not tuple:
                 try:

@@ -16,7 +16,7 @@ CODE = struct.Struct('>H')
 # Data, both ways: WebSocket's opcodes (continuation 0, text 1, binary 2), with FIN on a message's last piece.
 TEXT, BINARY, FIN = 0x1, 0x2, 0x80
 # wsdev -> bridge
-HANDSHAKE, OPEN, CLIENT_CLOSE, GONE = ord('H'), ord('O'), ord('c'), ord('G')
+HANDSHAKE, OPEN, CLIENT_CLOSE, CLIENT_FAILED, GONE = ord('H'), ord('O'), ord('c'), ord('f'), ord('G')
 # bridge -> wsdev
 READY, FATAL, ACCEPT, REJECT, CLOSE, DONE, LOG = ord('R'), ord('F'), ord('Y'), ord('N'), ord('X'), ord('D'), ord('L')
 # Both ways: a receiver took this many messages (or pieces) and bytes, so the sender may send that much more.
