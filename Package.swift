@@ -16,8 +16,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
-        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
@@ -55,6 +53,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The pywebsocket bridge's Python files, embedded into WSDevKit at build time.
+        .executableTarget(name: "EmbedText", path: "Plugins/EmbedText"),
+        .plugin(name: "EmbedBridge", capability: .buildTool(), dependencies: ["EmbedText"], path: "Plugins/EmbedBridge"),
         .target(
             name: "WSDevKit",
             dependencies: [
@@ -75,10 +76,10 @@ let package = Package(
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            exclude: ["Handlers/PyWebSocket/Bridge"],
+            plugins: ["EmbedBridge"]
         ),
         .executableTarget(
             name: "wsdev",

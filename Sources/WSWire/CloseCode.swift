@@ -5,6 +5,8 @@ public enum CloseCode {
     public static let protocolError: UInt16 = 1002
     public static let invalidPayload: UInt16 = 1007
     public static let tooBig: UInt16 = 1009
+    /// "No code": never on the wire. Closing with it sends a close frame without a code (RFC 6455 §7.1.5).
+    public static let noStatus: UInt16 = 1005
 
     /// Whether a peer may put `code` in a close frame. 1005, 1006 and 1015 only ever appear in
     /// logs and APIs, 1004 and 1016–2999 are unassigned, and anything under 1000 is not a code:

@@ -68,6 +68,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Pages show a refused or failed WebSocket only in their browser console, not also in a box over the page.")
     var noOverlay = false
 
+    @Option(help: ArgumentHelp("Seconds a pywebsocket handler (NAME_wsh.py) may keep running after its client left before wsdev restarts its python3 process; it is asked to stop before that.", valueName: "seconds"))
+    var handlerTimeout: Double = 10
+
     @Option(help: ArgumentHelp("Event-loop threads, each with its own listening socket. Default: one per CPU core.", valueName: "n"))
     var threads: Int?
 
@@ -143,6 +146,9 @@ struct Serve: AsyncParsableCommand {
         if !(0...100_000).contains(consoleFrames) {
             throw ValidationError("--console-frames \(consoleFrames) is out of range: give 0 to 100000 frames per connection; the default is 200.")
         }
+        guard handlerTimeout >= 0.1, handlerTimeout <= 86_400 else {
+            throw ValidationError("--handler-timeout \(handlerTimeout) is out of range: give seconds between 0.1 and 86400 (a day); the default is 10.")
+        }
         if let threads, !(1...256).contains(threads) {
             throw ValidationError("--threads \(threads) is out of range: give 1 to 256 event-loop threads; the default is one per CPU core.")
         }
@@ -185,6 +191,7 @@ struct Serve: AsyncParsableCommand {
         configuration.maxProcessesPerHandler = maxProcessesPerHandler
         configuration.maxConnectionsPerAddress = maxConnectionsPerAddress
         configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
+        configuration.handlerTimeout = .milliseconds(Int64(handlerTimeout * 1000))
         configuration.headers = header.compactMap { try? CustomHeader(parsing: $0) }
         configuration.cors = cors
         configuration.crossOriginIsolation = coi

@@ -94,6 +94,13 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(wrong.output.contains("--threads 0 is out of range"), wrong.output)
     }
 
+    func testAHandlerTimeoutOutOfRangeIsExplained() throws {
+        let site = try SiteFixture(files: ["index.html": "x"])
+        let wrong = try run(["serve", site.root.path, "--handler-timeout", "0"])
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(wrong.output.contains("--handler-timeout 0.0 is out of range: give seconds between 0.1 and 86400"), wrong.output)
+    }
+
     func testDefaultPortIs9998() throws {
         let site = try SiteFixture(files: ["index.html": "x"])
         // Whether this test holds 9998 or something else already does, wsdev must name 9998.

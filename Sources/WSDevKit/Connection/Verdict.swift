@@ -25,7 +25,7 @@ enum Verdict {
             return .refuse(.badRequest("A WebSocket handshake carries no body (RFC 6455 §4.1); this one declared one."))
         }
         let key = head.headers.first(name: "sec-websocket-key") ?? ""
-        switch handshake.begin(head, remote: channel.remoteAddress, local: channel.localAddress) {
+        switch handshake.begin(head, remote: channel.remoteAddress, local: channel.localAddress, loop: channel.eventLoop) {
         case .decided(.accept(let accepted)): return .upgrade(accepted, key: key, token: token)
         case .decided(.refuse(let refusal)): return .refuse(refusal)
         case .waiting(let pending): return .admit(pending, key: key, token: token)

@@ -26,9 +26,18 @@ public struct ConnectionInfo: Sendable {
     public let offeredSubprotocols: [String]
     /// Selected by the endpoint's `admit`; nil until then, or when none was offered.
     public internal(set) var subprotocol: String?
+    /// The `Sec-WebSocket-Extensions` of the 101 (permessage-deflate's parameters), nil when none was agreed.
+    public internal(set) var extensions: String?
+    /// The event loop the connection is served on: an endpoint that starts something shared for its
+    /// connections (a process) can keep it on the loop of the first.
+    public let eventLoop: any EventLoop
 
-    init(id: Int, head: HTTPRequestHead, remote: SocketAddress?, local: SocketAddress?, offered: [String], subprotocol: String? = nil) {
+    init(
+        id: Int, head: HTTPRequestHead, remote: SocketAddress?, local: SocketAddress?, offered: [String], eventLoop: any EventLoop,
+        subprotocol: String? = nil
+    ) {
         self.id = id
+        self.eventLoop = eventLoop
         let (path, query) = RequestTarget.split(head.uri)
         self.path = String(path)
         self.query = query.map(String.init) ?? ""

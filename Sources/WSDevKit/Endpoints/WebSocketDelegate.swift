@@ -7,6 +7,10 @@ public protocol WebSocketDelegate: AnyObject {
     /// The client's close frame arrived (RFC 6455 §5.5.1). The answer goes back at once; `.later`
     /// means the delegate calls `WebSocket.close` itself (within the close timeout).
     func clientClosing(code: UInt16?, reason: String) -> ClosingAnswer
+    /// The client broke the protocol (RFC 6455 §7.1.7) and the connection fails with `code`:
+    /// `.now`, or `.afterReplies` for a delegate whose answers to the messages it already received
+    /// are still on their way (it calls `WebSocket.close(code:)` once they are sent, within a second).
+    func clientFailing(code: UInt16, reason: String) -> FailingAnswer
     /// The socket takes more again after `WebSocket.isWritable` was false.
     func writable()
     /// The connection is over, whoever ended it and however. Called once.
@@ -21,8 +25,15 @@ public enum ClosingAnswer: Sendable {
     case later
 }
 
+/// When a connection the client broke is failed.
+public enum FailingAnswer: Sendable {
+    case now
+    case afterReplies
+}
+
 extension WebSocketDelegate {
     public func clientClosing(code: UInt16?, reason: String) -> ClosingAnswer { .echo }
+    public func clientFailing(code: UInt16, reason: String) -> FailingAnswer { .now }
     public func writable() {}
     public func closed() {}
 }

@@ -18,10 +18,14 @@ final class HandlerDirectory: Sendable {
     private let processes: ProcessTable
     private let maxMessageBytes: Int
     private let events: SocketEvents
+    /// `--handler-timeout`: how long a `_wsh.py` thread may run on after its client left.
+    private let handlerTimeout: Duration
     private let log: Logger
     private let entries = Mutex<[String: Entry]>([:])
 
-    init(path: String, table: EndpointTable, processes: ProcessTable, maxMessageBytes: Int, events: SocketEvents, log: Logger) throws(StartupError) {
+    init(
+        path: String, table: EndpointTable, processes: ProcessTable, maxMessageBytes: Int, handlerTimeout: Duration, events: SocketEvents, log: Logger
+    ) throws(StartupError) {
         var info = stat()
         guard stat(path, &info) == 0 else { throw .handlersMissing(path, closest: ClosestFolder.to(path)) }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw .handlersNotDirectory(path) }
@@ -31,6 +35,7 @@ final class HandlerDirectory: Sendable {
         self.processes = processes
         self.maxMessageBytes = maxMessageBytes
         self.events = events
+        self.handlerTimeout = handlerTimeout
         self.log = log
         rescan(initial: true)
     }
@@ -115,7 +120,8 @@ final class HandlerDirectory: Sendable {
         let scriptName = file.endpointPaths[0]
         switch file.kind {
         case .pywebsocket:
-            return PendingPyWebSocketHandler(file: file.path, displayName: name, log: log)
+            let context = PyWebSocketHandler.Context(processes: processes, maxMessageBytes: maxMessageBytes, handlerTimeout: handlerTimeout, log: log)
+            return PendingPyWebSocketHandler(file: file.path, displayName: name, context: context)
         case .script:
             if let problem = HandlerFile.problem(with: file.path, displayName: name) {
                 return BrokenHandler(displayName: name, problem: problem)

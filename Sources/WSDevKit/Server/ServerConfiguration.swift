@@ -38,6 +38,9 @@ public struct ServerConfiguration: Sendable {
     /// `--ping-interval`: an idle WebSocket is pinged this often, and closed (1001) when a whole
     /// interval passes after a ping with nothing heard from the client.
     public var pingInterval: Duration = .seconds(30)
+    /// `--handler-timeout`: how long a pywebsocket handler's thread may run on after its client left
+    /// (it is asked to stop after a moment) before wsdev restarts that handler's python3 process.
+    public var handlerTimeout: Duration = .seconds(10)
     /// `--head-timeout`: how long a connection's first request head may take to arrive (408 after).
     public var headTimeout: Duration = .seconds(10)
     /// `--idle-timeout`: how long a keep-alive HTTP connection may wait for its next request, or

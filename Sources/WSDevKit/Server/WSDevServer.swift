@@ -42,8 +42,7 @@ public struct WSDevServer: Sendable {
         self.libraryLog = Logger(label: "wsdev.library") { _ in
             ConsoleLogHandler(level: configuration.tuning.traceLibrary ? .trace : .error, prefix: "[library] ")
         }
-        self.handlers = try Self.handlerDirectory(
-            configuration.handlersDirectory, table: endpoints, processes: processes, maxMessageBytes: configuration.maxMessageBytes, events: events, log: accessLog)
+        self.handlers = try Self.handlerDirectory(configuration, table: endpoints, processes: processes, events: events, log: accessLog)
         self.liveReload = configuration.liveReload
             ? LiveReload(root: root, poll: configuration.poll, overlay: configuration.errorOverlay, events: events, log: accessLog) : nil
         if let liveReload { endpoints.set(liveReload.endpoint, at: ReloadScript.path) }
@@ -53,11 +52,14 @@ public struct WSDevServer: Sendable {
 
     /// `--handlers DIR`, or `./handlers` when it exists, as pywebsocket users expect.
     private static func handlerDirectory(
-        _ path: String?, table: EndpointTable, processes: ProcessTable, maxMessageBytes: Int, events: SocketEvents, log: Logger
+        _ configuration: ServerConfiguration, table: EndpointTable, processes: ProcessTable, events: SocketEvents, log: Logger
     ) throws(StartupError) -> HandlerDirectory? {
+        let path = configuration.handlersDirectory
         var isDirectory: ObjCBool = false
         guard path != nil || (FileManager.default.fileExists(atPath: "handlers", isDirectory: &isDirectory) && isDirectory.boolValue) else { return nil }
-        return try HandlerDirectory(path: path ?? "handlers", table: table, processes: processes, maxMessageBytes: maxMessageBytes, events: events, log: log)
+        return try HandlerDirectory(
+            path: path ?? "handlers", table: table, processes: processes, maxMessageBytes: configuration.maxMessageBytes,
+            handlerTimeout: configuration.handlerTimeout, events: events, log: log)
     }
 
     /// Runs until SIGINT or SIGTERM; throws `StartupError` when it cannot listen.

@@ -19,7 +19,7 @@ package final class EchoSessionProbe {
         deflate = extensionOffer.flatMap { PerMessageDeflate.accept(offers: [$0]) }
         self.maxMessageBytes = maxMessageBytes
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/echo")
-        let socket = WebSocket(info: ConnectionInfo(id: 1, head: head, remote: nil, local: nil, offered: []), eventLoop: channel.eventLoop)
+        let socket = WebSocket(info: ConnectionInfo(id: 1, head: head, remote: nil, local: nil, offered: [], eventLoop: channel.eventLoop), eventLoop: channel.eventLoop)
         let counts = counts
         session = WebSocketSession(
             socket: socket, maxMessageBytes: maxMessageBytes, deflate: deflate,

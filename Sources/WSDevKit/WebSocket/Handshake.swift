@@ -52,7 +52,7 @@ final class Handshake: Sendable {
     }
 
     /// Everything that needs no waiting; most built-ins decide here, so no task is started.
-    func begin(_ head: HTTPRequestHead, remote: SocketAddress?, local: SocketAddress?) -> Progress {
+    func begin(_ head: HTTPRequestHead, remote: SocketAddress?, local: SocketAddress?, loop: any EventLoop) -> Progress {
         // First, so that a page by a foreign name learns nothing, not even which endpoints exist.
         let host = head.headers.single("host")
         if let refusal = hosts.refusal(host) {
@@ -70,7 +70,7 @@ final class Handshake: Sendable {
         }
         let id = ReservedPaths.contains(path)
             ? nextReservedID.subtract(1, ordering: .relaxed).newValue : nextID.add(1, ordering: .relaxed).newValue
-        let info = ConnectionInfo(id: id, head: head, remote: remote, local: local, offered: Subprotocols.offered(in: head.headers))
+        let info = ConnectionInfo(id: id, head: head, remote: remote, local: local, offered: Subprotocols.offered(in: head.headers), eventLoop: loop)
         let pending = Pending(endpoint: endpoint, head: head, info: info)
         guard let admission = endpoint.immediateAdmission(pending.info) else { return .waiting(pending) }
         return .decided(conclude(pending, admission))
@@ -95,7 +95,10 @@ final class Handshake: Sendable {
         var negotiated: PerMessageDeflate?
         if deflate, deflateAllowed, pending.head.headers.contains(name: "sec-websocket-extensions") {
             negotiated = PerMessageDeflate.accept(offers: pending.head.headers["sec-websocket-extensions"])
-            if let negotiated { headers[.secWebSocketExtensions] = negotiated.responseHeader }
+            if let negotiated {
+                info.extensions = negotiated.responseHeader
+                headers[.secWebSocketExtensions] = negotiated.responseHeader
+            }
         }
         if let subprotocol { headers[.secWebSocketProtocol] = subprotocol }
         for (name, value) in extra {

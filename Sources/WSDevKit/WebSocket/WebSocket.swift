@@ -11,6 +11,9 @@ public final class WebSocket: @unchecked Sendable {
     public let eventLoop: any EventLoop
     /// The engine, while the connection is open; touched on the event loop only.
     var session: WebSocketSession?
+    /// The client's close frame (its code, nil when it had none, and reason) once one arrived,
+    /// whoever closed first. Event loop only.
+    public internal(set) var clientClose: (code: UInt16?, reason: String)?
 
     init(info: ConnectionInfo, eventLoop: any EventLoop) {
         self.info = info

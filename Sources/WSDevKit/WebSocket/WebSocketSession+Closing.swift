@@ -17,6 +17,7 @@ extension WebSocketSession {
             return
         case .closing:
             guard closeSent else { return }  // the delegate is still choosing its answer
+            socket.clientClose = (code, payload.readString(length: payload.readableBytes) ?? "")
             return finish(context: context)  // the answer to ours ends the connection (§5.5.1)
         case .open:
             break
@@ -34,6 +35,7 @@ extension WebSocketSession {
         }
         state = .closing
         let reason = payload.readString(length: payload.readableBytes) ?? ""
+        socket.clientClose = (code, reason)
         switch delegate?.clientClosing(code: code, reason: reason) ?? .echo {
         case .echo:
             hangUp(context: context, code: code ?? CloseCode.normal)
@@ -84,12 +86,25 @@ extension WebSocketSession {
         closeTimer = context.eventLoop.scheduleTask(in: closeTimeout) { loopContext.value.close(promise: nil) }
     }
 
-    /// _Fail the WebSocket Connection_ (§7.1.7): say why in the close frame and the log, then hang up.
+    /// _Fail the WebSocket Connection_ (§7.1.7): say why in the close frame and the log, then hang up;
+    /// or, for a delegate that answers on another thread, first let it send its replies to the
+    /// messages it already has (it closes with `code` itself, within `repliesTimeout`).
     func fail(context: ChannelHandlerContext, code: UInt16, _ reason: String) {
         stats.note(.protocolViolation(reason))
         partial = nil
+        if state == .open, delegate?.clientFailing(code: code, reason: reason) == .afterReplies {
+            state = .closing
+            discarding = true
+            closeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.repliesTimeout) { [self] in
+                if let context = self.context { hangUp(context: context, code: code) }
+            }
+            return
+        }
         hangUp(context: context, code: code)
     }
+
+    /// How long a failed connection waits for its delegate's last replies.
+    static var repliesTimeout: TimeAmount { .seconds(1) }
 
     /// Our close frame, then the end of the TCP connection, with no answer awaited: the server
     /// closes the connection first (§7.1.1).
@@ -122,10 +137,16 @@ extension WebSocketSession {
         var out = outgoing ?? context.channel.allocator.buffer(capacity: 4 + reason.utf8.count)
         outgoing = nil
         unflushed = false
-        out.writeFrameHeader(opcode: FrameHeader.close, length: 2 + reason.utf8.count)
+        if code == CloseCode.noStatus {
+            out.writeFrameHeader(opcode: FrameHeader.close, length: 0)
+        } else {
+            out.writeFrameHeader(opcode: FrameHeader.close, length: 2 + reason.utf8.count)
+        }
         let payloadStart = out.writerIndex
-        out.writeInteger(code)
-        out.writeString(reason)
+        if code != CloseCode.noStatus {
+            out.writeInteger(code)
+            out.writeString(reason)
+        }
         if framesWatched, let payload = out.getSlice(at: payloadStart, length: out.writerIndex - payloadStart) { report(inbound: false, .close, payload) }
         return context.writeAndFlush(wrapOutboundOut(out))
     }

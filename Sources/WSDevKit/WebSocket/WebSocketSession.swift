@@ -62,6 +62,8 @@ final class WebSocketSession: ChannelDuplexHandler {
     /// A read held back: the socket cannot take more of what we send, or the delegate paused.
     private var readHeld = false
     private var pausedByDelegate = false
+    /// The client broke the protocol and the delegate is sending its last replies: nothing more is read.
+    var discarding = false
 
     init(
         socket: WebSocket, maxMessageBytes: Int, deflate: PerMessageDeflate?, pings: PingSweep, stats: SessionStats,
@@ -109,6 +111,7 @@ final class WebSocketSession: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !discarding else { return }
         var bytes = unwrapInboundIn(data)
         heard = true
         inReadBatch = true
@@ -117,7 +120,7 @@ final class WebSocketSession: ChannelDuplexHandler {
             held.writeBuffer(&bytes)
             bytes = held
         }
-        while state != .closed {
+        while state != .closed, !discarding {
             let header: FrameHeader
             switch FrameHeader.parse(bytes, maxPayload: maxMessageBytes) {
             case .needMore:
@@ -199,7 +202,7 @@ final class WebSocketSession: ChannelDuplexHandler {
     /// No reading from a client that does not read what it is sent (what NIO's
     /// `BackPressureHandler` does), nor while the delegate has paused.
     func read(context: ChannelHandlerContext) {
-        if context.channel.isWritable, !pausedByDelegate {
+        if context.channel.isWritable, !pausedByDelegate, !discarding {
             context.read()
         } else {
             readHeld = true

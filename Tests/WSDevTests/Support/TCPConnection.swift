@@ -62,6 +62,11 @@ final class TCPConnection {
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
 
+    /// Ends the connection at once, both ways, without a word: a client that vanished.
+    func drop() {
+        Glibc.shutdown(fd, Int32(SHUT_RDWR))
+    }
+
     /// Reads more bytes into the buffer; false on orderly close.
     private func fill() throws -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)

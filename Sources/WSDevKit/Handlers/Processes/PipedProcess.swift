@@ -38,10 +38,11 @@ final class PipedProcess {
     private let tableOwner: String
     let reader: OutputReader
 
-    /// Starts the process; its owner hears from it from the next turn of `loop` on.
+    /// Starts the process; its owner hears from it from the next turn of `loop` on. `largestRead`
+    /// lets output that comes in large records (the pywebsocket bridge's) be read in fewer, larger reads.
     init(
         spawning path: String, arguments: [String] = [], environment: [String: String], directory: String?,
-        on loop: any EventLoop, table: ProcessTable, owner: String, reserved: Bool = false, lineLimit: Int,
+        on loop: any EventLoop, table: ProcessTable, owner: String, reserved: Bool = false, lineLimit: Int, largestRead: Int? = nil,
         framing: (@Sendable (ChannelPipeline.SynchronousOperations) throws -> Void)? = nil
     ) throws {
         // A process not set aside at its handshake (`ProcessTable.reserve`) is counted now.
@@ -66,7 +67,7 @@ final class PipedProcess {
             .channelOption(.allowRemoteHalfClosure, value: true)
             // Large reads, so a large line is joined from few pieces; but one read per turn of the
             // event loop, so a handler that prints without pause cannot keep the loop from others.
-            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 256 << 10))
+            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: max(largestRead ?? 0, 256 << 10)))
             .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -17,12 +17,20 @@ final class PyWebSocketHandler: WebSocketEndpoint {
         self.bridge = bridge
     }
 
-    /// Retired (replaced by an edit, or removed) and no connection left: the process goes too.
-    deinit { bridge.stop() }
+    /// Retired (replaced by an edit, or removed): the process goes once no client is left on it.
+    deinit { bridge.retire() }
+
+    /// What a handler file needs from the server around it.
+    struct Context: Sendable {
+        let processes: ProcessTable
+        let maxMessageBytes: Int
+        let handlerTimeout: Duration
+        let log: Logger
+    }
 
     /// Called when the file appears or changes: a file that cannot run is reported now, not at
     /// the first connection.
-    static func make(file: String, displayName: String, log: Logger) -> any WebSocketEndpoint {
+    static func make(file: String, displayName: String, context: Context) -> any WebSocketEndpoint {
         guard let python = PyWebSocketPreflight.python3() else {
             return BrokenHandler(
                 displayName: displayName,
@@ -32,30 +40,28 @@ final class PyWebSocketHandler: WebSocketEndpoint {
         if let problem = PyWebSocketPreflight.compileProblem(python: python, file: file) {
             return BrokenHandler(displayName: displayName, problem: "python3 cannot compile it: \(problem)")
         }
-        return PyWebSocketHandler(displayName: displayName, bridge: PyWebSocketBridge(python: python, file: file, displayName: displayName, log: log))
+        let settings = PyWebSocketBridge.Settings(
+            python: python, file: file, displayName: displayName, processes: context.processes,
+            maxMessageBytes: context.maxMessageBytes, handlerTimeout: context.handlerTimeout, log: context.log)
+        return PyWebSocketHandler(displayName: displayName, bridge: PyWebSocketBridge(settings: settings))
     }
 
     var summary: String { "\(displayName) (pywebsocket handler; one python3 process for all its clients)" }
 
     func admit(_ request: ConnectionInfo) async -> Admission {
-        let link = await bridge.connect(request)
-        let answer = await link.answer(within: Self.handshakeTimeout)
-        switch answer {
-        case .accept(let subprotocol):
-            return .accept(subprotocol: subprotocol)
+        switch await bridge.handshake(request) {
+        case .accept(let subprotocol, let headers, let deflate):
+            return .accept(subprotocol: subprotocol, headers: headers, deflate: deflate)
         case .reject(let status, let reason):
-            await bridge.release(link)
             let code = (400...599).contains(status) ? status : 403
             return .refuse(UpgradeRefusal(
                 status: HTTPResponse.Status(code: code),
                 message: "\(displayName) refused this WebSocket in web_socket_do_extra_handshake: \(reason)"))
         case .failed(let why):
-            await bridge.release(link)
             return .refuse(UpgradeRefusal(
                 status: .internalServerError,
                 message: "The handler \(displayName) could not run: \(why). Fix it and save it again; wsdev's log has the details."))
         case .timedOut:
-            await bridge.release(link)
             return .refuse(UpgradeRefusal(
                 status: .internalServerError,
                 message: "The handler \(displayName) did not answer the handshake within \(Self.handshakeTimeout): "
@@ -65,15 +71,6 @@ final class PyWebSocketHandler: WebSocketEndpoint {
     }
 
     func open(_ socket: WebSocket) -> any WebSocketDelegate {
-        guard let link = bridge.link(for: socket.info.id) else {
-            // The bridge died between the handshake and now; its connections were all let go.
-            socket.close(code: CloseCode.internalError, reason: "the python bridge restarted; connect again")
-            return Gone()
-        }
-        return PyWebSocketSession(bridge: bridge, link: link, socket: socket, log: bridge.log)
-    }
-
-    private final class Gone: WebSocketDelegate {
-        func received(_ message: WebSocketMessage) {}
+        bridge.open(socket)
     }
 }

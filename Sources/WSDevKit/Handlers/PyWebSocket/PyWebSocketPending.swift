@@ -12,14 +12,14 @@ final class PendingPyWebSocketHandler: WebSocketEndpoint {
     /// The verdict once known: every connection's `admit` waits for it before `open`.
     private let known = Mutex<(any WebSocketEndpoint)?>(nil)
 
-    init(file: String, displayName: String, log: Logger) {
+    init(file: String, displayName: String, context: PyWebSocketHandler.Context) {
         self.displayName = displayName
         verdict = Task {
             // The checks block on a subprocess; keep them off Swift's small cooperative pool.
             await withCheckedContinuation { done in
                 DispatchQueue.global().async {
-                    let endpoint = PyWebSocketHandler.make(file: file, displayName: displayName, log: log)
-                    if let broken = endpoint as? BrokenHandler { log.warning("\(broken.report)") }
+                    let endpoint = PyWebSocketHandler.make(file: file, displayName: displayName, context: context)
+                    if let broken = endpoint as? BrokenHandler { context.log.warning("\(broken.report)") }
                     done.resume(returning: endpoint)
                 }
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import WSWire
 
 /// The checks made when a `_wsh.py` file appears or changes, so that a handler that cannot run
 /// is reported once, at once, with Python's own words, instead of at the first connection.

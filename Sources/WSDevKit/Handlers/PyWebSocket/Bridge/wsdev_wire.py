@@ -1,0 +1,91 @@
+"""The records between wsdev and this bridge; the Swift side is BridgeRecord.swift.
+
+A record is a 9-byte header, op (1 byte), connection id (4), payload length (4), big-endian, then the
+payload. Messages travel as raw bytes in pieces of at most CHUNK bytes, so a large message costs one
+copy per side and no encoding. Only the rare records (handshake, accept, reject, ready, log) carry JSON.
+"""
+import json
+import os
+import struct
+import threading
+
+HEADER = struct.Struct('>BII')
+COUNTS = struct.Struct('>II')
+CODE = struct.Struct('>H')
+
+# Data, both ways: WebSocket's opcodes (continuation 0, text 1, binary 2), with FIN on a message's last piece.
+TEXT, BINARY, FIN = 0x1, 0x2, 0x80
+# wsdev -> bridge
+HANDSHAKE, OPEN, CLIENT_CLOSE, CLIENT_FAILED, GONE = ord('H'), ord('O'), ord('c'), ord('f'), ord('G')
+# bridge -> wsdev
+READY, FATAL, ACCEPT, REJECT, CLOSE, DONE, LOG = ord('R'), ord('F'), ord('Y'), ord('N'), ord('X'), ord('D'), ord('L')
+# Both ways: a receiver took this many messages (or pieces) and bytes, so the sender may send that much more.
+ACK = ord('A')
+
+# Set by bridge.py from wsdev's arguments, so both sides count with the same numbers.
+CHUNK = 256 * 1024
+WINDOW = 64
+WINDOW_BYTES = 1 << 20
+
+_out_fd = None
+_out_lock = threading.Lock()
+
+
+def open_channel(read_fd, write_fd):
+    global _out_fd
+    _out_fd = write_fd
+    return os.fdopen(read_fd, 'rb', buffering=1 << 16)
+
+
+def _write_all(data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(_out_fd, view):]
+
+
+def send(op, cid, payload=b''):
+    """One record; threads take turns, so records never interleave."""
+    header = HEADER.pack(op, cid, len(payload))
+    try:
+        with _out_lock:
+            if len(payload) <= 16384:
+                _write_all(header + payload)
+            else:
+                _write_all(header)
+                _write_all(payload)
+    except (OSError, ValueError):
+        os._exit(0)  # wsdev has gone away
+
+
+def send_json(op, cid, value):
+    send(op, cid, json.dumps(value, ensure_ascii=False, separators=(',', ':')).encode('utf-8', 'replace'))
+
+
+def send_ack(cid, count, size):
+    send(ACK, cid, COUNTS.pack(count, size))
+
+
+def send_close(cid, code, reason):
+    """code None: a close frame without a code (1005 tells wsdev so)."""
+    send(CLOSE, cid, CODE.pack(1005 if code is None else code) + reason.encode('utf-8'))
+
+
+def records(channel):
+    """(op, connection id, payload) for each record from wsdev, until it closes the channel."""
+    read, unpack = channel.read, HEADER.unpack
+    while True:
+        header = read(9)
+        if len(header) < 9:
+            return
+        op, cid, length = unpack(header)
+        payload = read(length) if length else b''
+        if len(payload) < length:
+            return
+        yield op, cid, payload
+
+
+def close_code(payload):
+    """A close frame's (code, reason); (None, '') when it had no code."""
+    if len(payload) < 2:
+        return None, ''
+    return CODE.unpack_from(payload)[0], payload[2:].decode('utf-8', 'replace')
