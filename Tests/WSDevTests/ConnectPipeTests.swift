@@ -55,7 +55,7 @@ final class ConnectPipeTests: ServerTestCase {
     func testARefusedHandshakeShowsTheServersReasonAndExits2() throws {
         let run = try ConnectRun(["\(url)/echoo"])
         XCTAssertEqual(run.status, 2, run.errors)
-        XCTAssertTrue(run.errors.contains("404 Not Found: No WebSocket endpoint at /echoo. Endpoints on this server: /chat, "), run.errors)
+        XCTAssertTrue(run.errors.contains("404 Not Found: No WebSocket endpoint at /echoo. Did you mean /echo? Endpoints on this server: /chat, "), run.errors)
         XCTAssertTrue(run.errors.contains(" /echo,"), run.errors)
         let json = try ConnectRun(["\(url)/echoo", "--json"])
         let error = try XCTUnwrap(json.events.first, json.output)

@@ -85,6 +85,28 @@ final class ConsoleTests: XCTestCase {
         XCTAssertEqual(failed["reason"] as? String, "the handler for /fail ended with exit 3; the last line it printed on stderr: about to fail")
     }
 
+    func testAPyWebSocketHandlersPrintedLinesReachTheConsoleWithTheirConnection() throws {
+        let fixture = try HandlerFixture([
+            "talk_wsh.py": """
+            def web_socket_do_extra_handshake(request):
+                pass
+
+            def web_socket_transfer_data(request):
+                line = request.ws_stream.receive_message()
+                print('handler saw ' + line)
+                request.ws_stream.send_message(line, binary=False)
+            """,
+        ])
+        let console = try ConsoleFeedClient.open(port: fixture.port)
+        let socket = try RawWebSocket.open(port: fixture.port, path: "/talk")
+        let opened = try console.waitFor("open /talk") { $0["t"] as? String == "open" && $0["path"] as? String == "/talk" }
+        try socket.send(text: "ping me")
+        XCTAssertEqual(try socket.nextText(), "ping me")
+        let line = try console.waitFor("the handler's printed line") { $0["t"] as? String == "log" }
+        XCTAssertEqual(line["line"] as? String, "handler saw ping me")
+        XCTAssertEqual(line["id"] as? Int, connectionID(opened), "\(line)")
+    }
+
     func testAConsoleOpenedLaterGetsOpenConnectionsWithCountersAndTheLastFrames() throws {
         let server = try serve(["--console-frames", "3"])
         // Before any console: no frames are kept, but the connection and its counters are known.

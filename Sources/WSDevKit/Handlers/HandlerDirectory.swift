@@ -120,7 +120,7 @@ final class HandlerDirectory: Sendable {
         let scriptName = file.endpointPaths[0]
         switch file.kind {
         case .pywebsocket:
-            let context = PyWebSocketHandler.Context(processes: processes, maxMessageBytes: maxMessageBytes, handlerTimeout: handlerTimeout, log: log)
+            let context = PyWebSocketHandler.Context(processes: processes, maxMessageBytes: maxMessageBytes, handlerTimeout: handlerTimeout, events: events, log: log)
             return PendingPyWebSocketHandler(file: file.path, displayName: name, context: context)
         case .script:
             if let problem = HandlerFile.problem(with: file.path, displayName: name) {

@@ -17,6 +17,7 @@ final class PyWebSocketBridge: Sendable {
         let maxMessageBytes: Int
         /// How long a handler's thread may run on after its client left before its process is restarted.
         let handlerTimeout: Duration
+        let events: SocketEvents
         let log: Logger
 
         var handlerTimeoutSeconds: String {

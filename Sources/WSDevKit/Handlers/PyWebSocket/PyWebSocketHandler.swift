@@ -25,6 +25,8 @@ final class PyWebSocketHandler: WebSocketEndpoint {
         let processes: ProcessTable
         let maxMessageBytes: Int
         let handlerTimeout: Duration
+        /// Where the handlers' printed lines go for the live console.
+        let events: SocketEvents
         let log: Logger
     }
 
@@ -42,7 +44,8 @@ final class PyWebSocketHandler: WebSocketEndpoint {
         }
         let settings = PyWebSocketBridge.Settings(
             python: python, file: file, displayName: displayName, processes: context.processes,
-            maxMessageBytes: context.maxMessageBytes, handlerTimeout: context.handlerTimeout, log: context.log)
+            maxMessageBytes: context.maxMessageBytes, handlerTimeout: context.handlerTimeout,
+            events: context.events, log: context.log)
         return PyWebSocketHandler(displayName: displayName, bridge: PyWebSocketBridge(settings: settings))
     }
 
