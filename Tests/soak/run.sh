@@ -66,8 +66,9 @@ sample() {
     rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$wsdev/status")
     threads=$(awk '/^Threads:/ {print $2}' "/proc/$wsdev/status")
     fds=$(find "/proc/$wsdev/fd" -mindepth 1 -maxdepth 1 | wc -l)
-    children=$(ps -o stat= --ppid "$wsdev" | wc -l)
-    zombies=$(ps -o stat= --ppid "$wsdev" | grep -c '^Z' || true)
+    # ps exits 1 when wsdev has no children, which pipefail would take for a failure.
+    children=$({ ps -o stat= --ppid "$wsdev" || true; } | wc -l)
+    zombies=$({ ps -o stat= --ppid "$wsdev" || true; } | grep -c '^Z' || true)
     echo "$rss $fds $threads $children $zombies"
 }
 alive() {
@@ -137,7 +138,7 @@ for minute in $(seq "$minutes"); do
 done
 
 echo "soak: SIGTERM to wsdev"
-children=$(ps -o pid= --ppid "$wsdev" | tr -d ' ' | tr '\n' ' ')
+children=$({ ps -o pid= --ppid "$wsdev" || true; } | tr -d " " | tr "\n" " ")
 kill -TERM "$wsdev"
 stopped=no
 for _ in $(seq 50); do kill -0 "$wsdev" 2>/dev/null || { stopped=yes; break; }; sleep 0.1; done

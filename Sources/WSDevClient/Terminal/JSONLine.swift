@@ -1,3 +1,5 @@
+import Foundation
+
 /// One `--json` event: an object on one line, fields in the order given.
 struct JSONLine {
     enum Value {
@@ -33,23 +35,11 @@ struct JSONLine {
         }
     }
 
-    /// RFC 8259 string: quotes, backslashes and control characters escaped; the rest as UTF-8.
+    /// A JSON string, by Foundation's encoder (the server's console has its own, tuned for its volume).
     static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{00}"..."\u{1F}", "\u{7F}", "\u{2028}", "\u{2029}":
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return (try? encoder.encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
     }
 }
 
