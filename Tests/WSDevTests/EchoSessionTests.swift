@@ -44,6 +44,26 @@ final class EchoSessionTests: ServerTestCase {
         XCTAssertTrue(server.waitForLog("closed 1006"), server.log)
     }
 
+    /// A browser tab closed or a laptop gone to sleep: no close frame, only the TCP connection
+    /// ending. With permessage-deflate (every browser offers it) and on a handler, the log must say
+    /// the connection was lost, not that the server closed it normally.
+    func testADroppedConnectionIsLoggedAsLostWithDeflateAndOnAHandler() throws {
+        let deflated = try RawWebSocket.open(port: port, headers: ["Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits"])
+        try deflated.send(text: "one")
+        _ = try deflated.receiveMessage()
+        shutdown(deflated.connection.descriptor, Int32(SHUT_RDWR))
+        XCTAssertTrue(server.waitForLog("closed 1006"), server.log)
+        XCTAssertFalse(server.log.contains("closed 1000 by server"), server.log)
+
+        let fixture = try HandlerFixture(["cat.sh": "#!/bin/sh\nexec cat\n"])
+        let handler = try RawWebSocket.open(port: fixture.port, path: "/cat")
+        try handler.send(text: "two")
+        XCTAssertEqual(try handler.nextText(), "two")
+        shutdown(handler.connection.descriptor, Int32(SHUT_RDWR))
+        XCTAssertTrue(fixture.server.waitForLog("closed 1006"), fixture.server.log)
+        XCTAssertFalse(fixture.server.log.contains("closed 1000 by server"), fixture.server.log)
+    }
+
     func testAClientThatNeverReadsIsNotBufferedWithoutLimit() throws {
         let pid = server.process.processIdentifier
         let before = residentKiB(of: pid)
