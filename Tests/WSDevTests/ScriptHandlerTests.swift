@@ -160,7 +160,7 @@ final class ScriptHandlerTests: XCTestCase {
             let first = try RawWebSocket.open(port: fixture.port, path: "/room", timeout: 5)
             let second = try RawWebSocket.open(port: fixture.port, path: "/room", timeout: 5)
             try first.send(text: "round \(round)")
-            XCTAssertEqual(try second.nextText(), "round \(round)")
+            XCTAssertEqual(try second.nextText(), "round \(round)", "round \(round): the second member missed what the first said")
             XCTAssertEqual(try first.nextText(), "round \(round)")
             try first.sendClose()
             try second.sendClose()

@@ -78,8 +78,12 @@ final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
             state = .done
             guard context.channel.isActive else { return accepted.endpoint.abandon(accepted.info) }
             do {
-                context.writeAndFlush(wrapOutboundOut(SwitchingProtocols.response(accepted, upgrade: token, key: key, allocator: context.channel.allocator)), promise: nil)
+                // The endpoint has the connection before the client can know it was accepted: a
+                // broadcast room's new member, flushed out first, could miss what the room said
+                // while its thread waited to run again.
+                context.write(wrapOutboundOut(SwitchingProtocols.response(accepted, upgrade: token, key: key, allocator: context.channel.allocator)), promise: nil)
                 try route.sessions.attach(context.channel, accepted: accepted)
+                context.flush()
                 replay(context, from: headLength)
             } catch {
                 accepted.endpoint.abandon(accepted.info)

@@ -13,6 +13,9 @@ final class BroadcastGroup: Sendable {
         /// The shared process, on the event loop of the client that started it.
         var process: NIOLoopBound<SharedProcess>?
         var loop: (any EventLoop)?
+        /// Which process is the current one: a process still ending after its last client left
+        /// must not close, or talk to, the clients of the next.
+        var generation = 0
     }
 
     let file: String
@@ -40,7 +43,8 @@ final class BroadcastGroup: Sendable {
         let starting: SharedProcess? = state.withLock { run in
             run.members[socket.info.id] = socket
             guard run.loop == nil else { return nil }
-            let shared = SharedProcess(group: self, tag: "\(socket.info.path) (broadcast)")
+            run.generation += 1
+            let shared = SharedProcess(group: self, generation: run.generation, tag: "\(socket.info.path) (broadcast)")
             run.loop = socket.eventLoop
             run.process = NIOLoopBound(shared, eventLoop: socket.eventLoop)
             return shared
@@ -53,7 +57,7 @@ final class BroadcastGroup: Sendable {
                 shared.process?.owner = shared
             } catch {
                 log.error("WS   \(socket.info.path) (broadcast): \(error); closing its clients with 1011")
-                ended(code: CloseCode.internalError, reason: "the handler could not start")
+                ended(shared.generation, code: CloseCode.internalError, reason: "the handler could not start")
             }
         }
         return Member(group: self, socket: socket)
@@ -86,16 +90,20 @@ final class BroadcastGroup: Sendable {
     }
 
     /// Every client gets the line (see `Audience` for one that does not read).
-    fileprivate func broadcast(_ message: WebSocketMessage) {
-        Audience.send(message, to: state.withLock { Array($0.members.values) })
+    fileprivate func broadcast(_ message: WebSocketMessage, from generation: Int) {
+        Audience.send(message, to: state.withLock { $0.generation == generation ? Array($0.members.values) : [] })
     }
 
     /// The process is over: its clients are closed with `code`.
-    fileprivate func ended(code: UInt16, reason: String) {
-        let members = state.withLock { run in
+    fileprivate func ended(_ generation: Int, code: UInt16, reason: String, warning: String? = nil) {
+        let members = state.withLock { run -> [WebSocket]? in
+            guard run.generation == generation, run.loop != nil else { return nil }
             defer { (run.loop, run.process) = (nil, nil) }
             return Array(run.members.values)
         }
+        // A process stopped because its last client left has nobody to tell.
+        guard let members else { return }
+        if let warning { log.warning("\(warning)") }
         for socket in members { socket.close(code: code, reason: reason) }
     }
 
@@ -123,20 +131,22 @@ final class BroadcastGroup: Sendable {
     /// The process's side, on its event loop.
     private final class SharedProcess: PipedProcessOwner {
         let group: BroadcastGroup
+        let generation: Int
         let tag: String
         var process: PipedProcess?
         var paused: [WebSocket] = []
         var lastError: String?
 
-        init(group: BroadcastGroup, tag: String) {
+        init(group: BroadcastGroup, generation: Int, tag: String) {
             self.group = group
+            self.generation = generation
             self.tag = tag
         }
 
         func processPrinted(_ line: ByteBuffer) {
             switch HandlerMessages.action(for: line, format: group.directives.messages) {
-            case .send(let message): group.broadcast(message)
-            case .close(let code, let reason): group.ended(code: code, reason: reason)
+            case .send(let message): group.broadcast(message, from: generation)
+            case .close(let code, let reason): group.ended(generation, code: code, reason: reason)
             }
         }
 
@@ -155,10 +165,11 @@ final class BroadcastGroup: Sendable {
             process.whenFinished { [self] status in
                 process.stop()
                 if status == .exited(0) {
-                    group.ended(code: CloseCode.normal, reason: "")
+                    group.ended(generation, code: CloseCode.normal, reason: "")
                 } else {
-                    group.log.warning("WS   \(tag): \(group.scriptName) ended with \(status); closing its clients with 1011")
-                    group.ended(code: CloseCode.internalError, reason: lastError ?? "\(group.scriptName) ended with \(status)")
+                    group.ended(
+                        generation, code: CloseCode.internalError, reason: lastError ?? "\(group.scriptName) ended with \(status)",
+                        warning: "WS   \(tag): \(group.scriptName) ended with \(status); closing its clients with 1011")
                 }
             }
         }
