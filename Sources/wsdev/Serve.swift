@@ -128,10 +128,11 @@ struct Serve: AsyncParsableCommand {
         if let root, let documentRoot, root != documentRoot {
             throw ValidationError("Give the folder once: either as ROOT ('\(root)') or with --document-root ('\(documentRoot)').")
         }
-        guard pingInterval >= 0.1, pingInterval <= 86_400 else {
-            throw ValidationError("--ping-interval \(pingInterval) is out of range: give seconds between 0.1 and 86400 (a day); the default is 30.")
-        }
-        for (flag, value, usual) in [("--head-timeout", headTimeout, 10.0), ("--idle-timeout", idleTimeout, 60.0)] where !(0.1...86_400).contains(value) {
+        let durations = [
+            ("--ping-interval", pingInterval, 30.0), ("--head-timeout", headTimeout, 10.0), ("--idle-timeout", idleTimeout, 60.0),
+            ("--handler-timeout", handlerTimeout, 10.0),
+        ]
+        for (flag, value, usual) in durations where !(0.1...86_400).contains(value) {
             throw ValidationError("\(flag) \(value) is out of range: give seconds between 0.1 and 86400 (a day); the default is \(Int(usual)).")
         }
         if let maxConnections, maxConnections < 1 {
@@ -145,9 +146,6 @@ struct Serve: AsyncParsableCommand {
         }
         if !(0...100_000).contains(consoleFrames) {
             throw ValidationError("--console-frames \(consoleFrames) is out of range: give 0 to 100000 frames per connection; the default is 200.")
-        }
-        guard handlerTimeout >= 0.1, handlerTimeout <= 86_400 else {
-            throw ValidationError("--handler-timeout \(handlerTimeout) is out of range: give seconds between 0.1 and 86400 (a day); the default is 10.")
         }
         if let threads, !(1...256).contains(threads) {
             throw ValidationError("--threads \(threads) is out of range: give 1 to 256 event-loop threads; the default is one per CPU core.")

@@ -29,11 +29,10 @@ extension BridgeCore {
             threadEnded(record.id)
         case BridgeRecord.Op.log:
             guard let line = BridgeJSON.decode(BridgeJSON.Log.self, record.payload) else { return }
-            let tag = record.id == 0 ? name : "\(links[record.id]?.info.path ?? lastPath ?? name) #\(record.id)"
-            logLines(line.text, level: line.level, tag: tag)
             let link = links[record.id]
-            settings.events.publish(
-                .lifecycle, .handlerLog(id: link?.info.id, path: link?.info.path ?? lastPath ?? name, line: line.text, at: Date()))
+            let path = link?.info.path ?? lastPath ?? name
+            logLines(line.text, level: line.level, tag: record.id == 0 ? name : "\(path) #\(record.id)")
+            settings.events.publish(.lifecycle, .handlerLog(id: link?.info.id, path: path, line: line.text, at: Date()))
         case BridgeRecord.Op.ready:
             flags.passiveClosing = BridgeJSON.decode(BridgeJSON.Ready.self, record.payload)?.passiveClosing ?? false
             log.debug("WS   \(name): python bridge ready")
