@@ -50,6 +50,36 @@ final class TimeoutAndLimitTests: ServerTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(idle), 5)
     }
 
+    /// The static fast path answers repeat requests before the idle closer sees them; it tells the
+    /// closer itself, so a connection that keeps asking for longer than the timeout stays open.
+    func testAConnectionThatKeepsAskingForRepeatFilesStaysOpen() throws {
+        XCTAssertEqual(try RawHTTP.get("/a.txt", port: port).text, "alpha\n", "served once: later answers come from the fast path")
+        let connection = try TCPConnection(port: port, timeout: 10)
+        let started = Date()
+        var answered = 0
+        while Date().timeIntervalSince(started) < 3 {
+            try connection.send("GET /a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            XCTAssertEqual(try RawHTTP.read(from: connection).text, "alpha\n", "request \(answered + 1), \(Date().timeIntervalSince(started)) s in")
+            answered += 1
+            usleep(300_000)
+        }
+        XCTAssertGreaterThan(answered, 6)
+        XCTAssertTrue(connection.isClosedByPeer(), "closed once it stops asking")
+    }
+
+    /// A request that does not parse, after requests the fast path answered, gets a 400 and the
+    /// connection ends.
+    func testABadRequestAfterFastAnswersGets400() throws {
+        XCTAssertEqual(try RawHTTP.get("/a.txt", port: port).text, "alpha\n")
+        let connection = try TCPConnection(port: port, timeout: 10)
+        try connection.send("GET /a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        XCTAssertEqual(try RawHTTP.read(from: connection).text, "alpha\n")
+        try connection.send("GET /a.txt HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n")
+        XCTAssertEqual(try RawHTTP.read(from: connection).status, 400)
+        XCTAssertTrue(connection.isClosedByPeer())
+        XCTAssertEqual(try RawHTTP.get("/a.txt", port: port).status, 200, "the server still serves others")
+    }
+
     func testAHeadOverTheLimitGets431() throws {
         let connection = try TCPConnection(port: port)
         try connection.send("GET /a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Huge: \(String(repeating: "h", count: 40_000))\r\n\r\n")

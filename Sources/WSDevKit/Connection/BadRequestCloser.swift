@@ -6,7 +6,9 @@ import NIOHTTP1
 /// connection: before a request head has been read there is no HTTP session to do it, and the
 /// client waited for ever. (NIO's `HTTPServerProtocolErrorHandler` would answer too, but it
 /// tracks responses through the pipeline, and the static fast path writes past it.) A later
-/// request's parse error ends the HTTP session, which closes the connection.
+/// request's parse error ends the HTTP session, which closes the connection. Requests the static
+/// fast path answered never reach this handler: after only those, nothing is owed to the client
+/// either, and a parse error is answered here the same way.
 final class BadRequestCloser: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
 

@@ -9,8 +9,8 @@ import NIOHTTPTypesHTTP1
 ///
 ///     Listener ── accept ──▶ FirstRequest (reads the first head, asks Verdict)
 ///                              │
-///                              ├─ .http ──────▶ NIO's HTTP codec ─▶ FastFileHandler ─▶ Hummingbird ─▶ RequestRouter
-///                              │                 (the head replayed)   (repeat files)     (a task)      (files, 404s)
+///                              ├─ .http ──────▶ NIO's HTTP codec ─▶ FastFileHandler ─▶ BadRequestCloser, IdleConnectionCloser ─▶ Hummingbird ─▶ RequestRouter
+///                              │                 (the head replayed)   (repeat files)                                            (a task)      (files, 404s)
 ///                              ├─ .upgrade ───▶ 101 ─▶ WebSocketSession ─▶ the endpoint's WebSocketDelegate
 ///                              ├─ .admit ─────▶ the endpoint decides (a task), then .upgrade or .refuse
 ///                              └─ .refuse ────▶ PlainAnswer (status, reason, close)
@@ -50,9 +50,12 @@ struct ConnectionPipeline: Sendable {
             withPipeliningAssistance: false,  // NIOAsyncChannel reads one request at a time
             withErrorHandling: false,  // BadRequestCloser answers what the decoder cannot parse
             withOutboundHeaderValidation: false)  // HTTPTypes validated the fields already
+        // The fast path first, so that the requests it answers, most of a page's, pass no other
+        // handler; it tells the idle closer of each one itself.
+        let idle = IdleConnectionCloser(timeout: idleTimeout)
+        if let fastPath { try pipeline.addHandler(FastFileHandler(fastPath, answered: { idle.requestAnsweredBefore() })) }
         try pipeline.addHandler(BadRequestCloser(accessLog: accessLog))
-        try pipeline.addHandler(IdleConnectionCloser(timeout: idleTimeout))
-        if let fastPath { try pipeline.addHandler(FastFileHandler(fastPath)) }
+        try pipeline.addHandler(idle)
         try pipeline.addHandler(RequestHeadNormaliser())
         try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
         try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: accessLog))

@@ -58,6 +58,11 @@ final class IdleConnectionCloser: ChannelDuplexHandler, RemovableChannelHandler 
         context.write(data, promise: promise)
     }
 
+    /// A request answered by a handler before this one (`FastFileHandler`), which it never sees.
+    func requestAnsweredBefore() {
+        activity &+= 1
+    }
+
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         activity &+= 1
         context.fireChannelWritabilityChanged()

@@ -6,7 +6,8 @@ import NIOHTTP1
 /// `FastFileTable`: no Swift task, no NIOAsyncChannel hop and no HTTPTypes conversion per request,
 /// which were most of the cost of a 1 KiB answer.
 ///
-/// Sits between NIO's HTTP/1 codec and `HTTP1ToHTTPServerCodec` on plain HTTP connections;
+/// Sits right after NIO's HTTP/1 codec on plain HTTP connections, before the handlers that watch
+/// the slow path's requests (`BadRequestCloser`, `IdleConnectionCloser`);
 /// whatever it does not answer goes on unchanged to Hummingbird and `RequestRouter`. Answers must
 /// leave in request order, so once a request has gone on, every later one on the connection goes
 /// on too until the slow path has written the `.end` of every response it owes.
@@ -37,6 +38,10 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let shared: Shared
     private let logsRequests: Bool
+    /// Told of every request answered here (the connection's idle clock).
+    private let answered: () -> Void
+    /// The Host header last allowed on this connection: a client names the same host every time.
+    private var allowedHost: String?
     /// Requests passed on whose responses the slow path has not yet written to their `.end`.
     private var owedBySlowPath = 0
     /// Set for good by a request that may end the connection (`Connection: close`, HTTP/1.0):
@@ -49,9 +54,10 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// nothing for NIOAsyncChannel to deliver, and its read-complete work can be skipped.
     private var forwarded = false
 
-    init(_ shared: Shared) {
+    init(_ shared: Shared, answered: @escaping () -> Void = {}) {
         self.shared = shared
         self.logsRequests = shared.logsRequests
+        self.answered = answered
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -111,7 +117,8 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         // A body, an upgrade, a range or an expectation: the slow path knows what to do with each.
         for name in Self.slowHeaders where head.headers.contains(name: name) { return nil }
-        guard case .one(let host) = head.headers.single("host"), shared.hosts.allows(host) else { return nil }
+        guard case .one(let host) = head.headers.single("host"), host == allowedHost || shared.hosts.allows(host) else { return nil }
+        allowedHost = host
         // The slow path waits while the client does not read; answering here would pile answers up.
         guard context.channel.isWritable else { return nil }
         let path = RequestTarget.split(head.uri).path
@@ -160,6 +167,7 @@ final class FastFileHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(.end(nil)), promise: nil)
         }
         needsFlush = true
+        answered()
         guard let started = request.started else { return }
         shared.accessLog.info(
             "\(request.head.method.rawValue) \(request.head.uri.loggable) \(notModified ? 304 : 200)\(notModified ? "" : entry.logLength) \((ContinuousClock.now - started).logText)")
