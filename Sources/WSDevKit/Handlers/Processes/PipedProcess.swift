@@ -27,6 +27,9 @@ final class PipedProcess {
     let loop: any EventLoop
     weak var owner: (any PipedProcessOwner)?
     private var channel: (any Channel)?
+    /// Standard input, once the pipe's channel is ready.
+    private var input: StandardInput?
+    private let inputDescriptor: CInt
     private var errors: (any Channel)?
     /// Written before the pipe's channel was ready.
     private var early: [ByteBuffer] = []
@@ -60,6 +63,7 @@ final class PipedProcess {
         self.table = table
         self.tableOwner = owner
         self.reader = OutputReader()
+        self.inputDescriptor = pipes.input
         table.add(child)
         let bound = NIOLoopBound(self, eventLoop: loop)
         let reader = NIOLoopBound(self.reader, eventLoop: loop)
@@ -97,10 +101,12 @@ final class PipedProcess {
             return
         }
         self.channel = channel
-        for buffer in early { channel.write(buffer, promise: nil) }
+        let input = StandardInput(channel: channel, descriptor: inputDescriptor)
+        self.input = input
+        for buffer in early { input.write(buffer) }
         early = []
-        channel.flush()
-        if closeInputWhenReady { channel.close(mode: .output, promise: nil) }
+        input.flush()
+        if closeInputWhenReady { input.close() }
         // An owner paused by a full queue before the pipe was ready hears no writability change
         // from a pipe that never filled: tell it now.
         if channel.isWritable { owner?.processWritable() }
@@ -109,13 +115,13 @@ final class PipedProcess {
     /// Queues bytes for the process's standard input; flushed once the event loop has handled
     /// everything else that became ready with them.
     func write(_ buffer: ByteBuffer) {
-        guard let channel else { return early.append(buffer) }
-        channel.write(buffer, promise: nil)
+        guard let input else { return early.append(buffer) }
+        input.write(buffer)
         guard !flushQueued else { return }
         flushQueued = true
         loop.assumeIsolated().execute { [self] in
             flushQueued = false
-            self.channel?.flush()
+            self.input?.flush()
         }
     }
 
@@ -129,8 +135,8 @@ final class PipedProcess {
 
     /// End of input: the process reads end-of-file.
     func closeInput() {
-        guard let channel else { return closeInputWhenReady = true }
-        channel.close(mode: .output, promise: nil)
+        guard let input else { return closeInputWhenReady = true }
+        input.close()
     }
 
     /// Closes the pipes and stops the process (SIGTERM, then SIGKILL), once.
