@@ -53,6 +53,18 @@ final class ScriptHandlerTests: XCTestCase {
         XCTAssertNotNil(try RawWebSocket.handshake(port: fixture.port, path: "/proto").socket, "no offer, no protocol: accepted")
     }
 
+    /// Output is cut into lines however it arrives: a line split across reads, "\r\n" endings, and
+    /// a last line without "\n" are each one message.
+    func testLinesAreCutHoweverTheOutputArrives() throws {
+        let script = "#!/bin/sh\nprintf 'one\\r\\ntw'\nsleep 0.3\nprintf 'o\\nthr'\nsleep 0.3\nprintf 'ee'\n"
+        let fixture = try HandlerFixture(["pieces.sh": script])
+        let socket = try RawWebSocket.open(port: fixture.port, path: "/pieces")
+        XCTAssertEqual(try socket.nextText(), "one")
+        XCTAssertEqual(try socket.nextText(), "two")
+        XCTAssertEqual(try socket.nextText(), "three")
+        XCTAssertEqual(try socket.nextText(), "close 1000 ")
+    }
+
     func testExitStatusBecomesTheCloseCode() throws {
         let fixture = try HandlerFixture([
             "ok.sh": "#!/bin/sh\necho done\n",

@@ -23,6 +23,20 @@ struct LineSplitter: ByteToMessageDecoder {
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        if let line = try Self.nextLine(in: &buffer, scanned: &scanned, limit: truncating ? .max : limit) {
+            context.fireChannelRead(wrapInboundOut(line))
+            return .continue
+        }
+        guard truncating, scanned > limit else { return .needMoreData }
+        scanned = 0
+        context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: limit)!))
+        return .continue
+    }
+
+    /// The next whole line at the front of `buffer` ("\n" consumed, a "\r" before it dropped), or
+    /// nil while it has none; `scanned` carries how far earlier calls searched the same bytes.
+    /// Throws `TooLong` once a line runs over `limit`.
+    static func nextLine(in buffer: inout ByteBuffer, scanned: inout Int, limit: Int) throws -> ByteBuffer? {
         let from = scanned
         // memchr: a generic search over the buffer's view goes byte by byte, which dominated the
         // server's time with long lines.
@@ -33,21 +47,17 @@ struct LineSplitter: ByteToMessageDecoder {
         }
         guard let length = found else {
             scanned = buffer.readableBytes
-            guard scanned > limit else { return .needMoreData }
-            guard truncating else { throw TooLong(limit: limit) }
-            scanned = 0
-            context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: limit)!))
-            return .continue
+            if scanned > limit { throw TooLong(limit: limit) }
+            return nil
         }
         scanned = 0
-        guard length <= limit + 1 else { throw TooLong(limit: limit) }
+        guard length - 1 <= limit else { throw TooLong(limit: limit) }  // a "\r" may come before the "\n"
         var line = buffer.readSlice(length: length)!
         buffer.moveReaderIndex(forwardBy: 1)
         if line.readableBytes > 0, line.getInteger(at: line.writerIndex - 1, as: UInt8.self) == UInt8(ascii: "\r") {
             line.moveWriterIndex(to: line.writerIndex - 1)
         }
-        context.fireChannelRead(wrapInboundOut(line))
-        return .continue
+        return line
     }
 
     mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {

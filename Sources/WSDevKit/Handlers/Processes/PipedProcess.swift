@@ -76,7 +76,7 @@ final class PipedProcess {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    if let framing { try framing(pipeline) } else { try pipeline.addHandler(ByteToMessageHandler(LineSplitter(limit: lineLimit))) }
+                    if let framing { try framing(pipeline) } else { reader.value.lineLimit = lineLimit }
                     try pipeline.addHandler(reader.value)
                 }
             }
@@ -178,63 +178,7 @@ final class PipedProcess {
     }
 
     fileprivate func logged(_ line: String) { owner?.processLogged(line) }
-    fileprivate func inputWritable() { owner?.processWritable() }
-}
-
-/// The process's standard output, read only while its owner takes it.
-final class OutputReader: ChannelDuplexHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundIn = Never
-
-    fileprivate weak var process: PipedProcess?
-    private var held = false
-    private var ended = false
-    private var context: ChannelHandlerContext?
-
-    var paused = false {
-        didSet {
-            guard !paused, held, let context else { return }
-            held = false
-            context.read()
-        }
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        process?.owner?.processPrinted(unwrapInboundIn(data))
-    }
-
-    func read(context: ChannelHandlerContext) {
-        if paused { held = true } else { context.read() }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        end(tooLong: error is LineSplitter.TooLong)
-        context.close(promise: nil)
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .inputClosed? = event as? ChannelEvent { end(tooLong: false) }
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        end(tooLong: false)
-        context.fireChannelInactive()
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { process?.inputWritable() }
-        context.fireChannelWritabilityChanged()
-    }
-
-    private func end(tooLong: Bool) {
-        guard !ended else { return }
-        ended = true
-        process?.owner?.processOutputEnded(tooLong: tooLong)
-    }
+    func inputWritable() { owner?.processWritable() }
 }
 
 /// The process's standard error, a line at a time, to its owner (and so to the log).
