@@ -26,6 +26,19 @@ public final class WebSocket: @unchecked Sendable {
         session?.send(message)
     }
 
+    /// Queues a message to leave with the next `flush()`: for a delegate that sends what one read
+    /// of its own source produced as one write. Event loop only.
+    public func queue(_ message: WebSocketMessage) {
+        eventLoop.preconditionInEventLoop()
+        session?.send(message, flushSoon: false)
+    }
+
+    /// Sends what `queue` held. Event loop only.
+    public func flush() {
+        eventLoop.preconditionInEventLoop()
+        session?.flushHeld()
+    }
+
     /// Starts the closing handshake (RFC 6455 §7.1.2); the delegate hears `closed()` when it ends.
     /// `explanation`, when the close is a failure, is what the page's console and wsdev's console
     /// show instead of `reason`, which a close frame cuts to 123 bytes.

@@ -6,7 +6,7 @@ import WSWire
 /// loop has handled everything else that became ready with them.
 extension WebSocketSession {
     /// A message from the delegate; compressed when permessage-deflate is on and it is worth it.
-    func send(_ message: WebSocketMessage) {
+    func send(_ message: WebSocketMessage, flushSoon: Bool = true) {
         guard let context, !closeSent, state != .closed else { return }
         report(inbound: false, message.kind == .text ? .text : .binary, message.data)
         if let deflate, let compressed = deflate.deflate(message.data, allocator: context.channel.allocator) {
@@ -15,7 +15,7 @@ extension WebSocketSession {
             writeFrame(context: context, opcode: message.opcode, message.data)
         }
         stats.countOut(bytes: message.data.readableBytes)
-        if !inReadBatch, !flushQueued {
+        if flushSoon, !inReadBatch, !flushQueued {
             flushQueued = true
             context.eventLoop.assumeIsolated().execute { [self] in
                 flushQueued = false
@@ -39,6 +39,12 @@ extension WebSocketSession {
             context.write(wrapOutboundOut(payload), promise: nil)
         }
         unflushed = true
+    }
+
+    /// Sends what `send(_:flushSoon: false)` held; inside a read batch its end sends it anyway.
+    func flushHeld() {
+        guard !inReadBatch, let context else { return }
+        flush(context: context)
     }
 
     private static var copyLimit: Int { 4096 }

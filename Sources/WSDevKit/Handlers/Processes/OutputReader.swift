@@ -50,6 +50,11 @@ final class OutputReader: ChannelDuplexHandler {
         if bytes.readableBytes > 0 { partial = bytes }
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        process?.owner?.processPrintedBatch()
+        context.fireChannelReadComplete()
+    }
+
     func read(context: ChannelHandlerContext) {
         if paused { held = true } else { context.read() }
     }

@@ -11,12 +11,18 @@ struct ProcessLimitReached: Error, CustomStringConvertible {
 protocol PipedProcessOwner: AnyObject {
     /// One line (or record) of the process's standard output.
     func processPrinted(_ line: ByteBuffer)
+    /// The lines of one read from its standard output have all been delivered.
+    func processPrintedBatch()
     /// Its standard output ended; `tooLong` when it was cut off for a line over the limit.
     func processOutputEnded(tooLong: Bool)
     /// One line of its standard error.
     func processLogged(_ line: String)
     /// Its standard input takes more again after `isWritable` was false.
     func processWritable()
+}
+
+extension PipedProcessOwner {
+    func processPrintedBatch() {}
 }
 
 /// A handler's process with its pipes on one event loop: what is written goes to its standard

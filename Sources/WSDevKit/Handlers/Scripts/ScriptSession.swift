@@ -66,11 +66,16 @@ final class ScriptSession: WebSocketDelegate, PipedProcessOwner {
         guard !closeChosen else { return }
         switch HandlerMessages.action(for: line, format: format) {
         case .send(let message):
-            socket.send(message)
-            if !socket.isWritable { process.pauseOutput(true) }
+            socket.queue(message)
         case .close(let code, let reason):
             endByServer(code: code, reason: reason)
         }
+    }
+
+    /// One write for all the lines of a read; a socket that cannot take more stops the reading.
+    func processPrintedBatch() {
+        socket.flush()
+        if !socket.isWritable { process.pauseOutput(true) }
     }
 
     func processWritable() {
