@@ -35,7 +35,7 @@ package enum ASCIICase {
 
     // The generic forms, called from another module, run unspecialised: a walk through a
     // protocol's witnesses for every byte. These concrete ones, the server's per-request header
-    // checks, are specialised here (one Host lookup: ~2,800 instructions before, callgrind).
+    // checks, are specialised here (Benchmarks/README, "What limits wsdev", 8).
 
     /// Whether the string `text` is `lower`, ignoring case.
     package static func equals(_ text: String, _ lower: StaticString) -> Bool {

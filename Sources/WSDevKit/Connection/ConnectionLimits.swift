@@ -33,8 +33,9 @@ final class ConnectionLimits: Sendable {
                 status: .serviceUnavailable,
                 message: "wsdev has \(total) connections open, its limit; try again shortly (--max-connections sets the limit).")
         }
-        // Read from the address's bytes: formatting it (inet_ntop, sprintf) cost every connection
-        // ~2,900 instructions, and loopback clients, nearly all of them, are not counted.
+        // Read from the address's bytes: formatting it (inet_ntop, sprintf) was a visible share of
+        // every connection's cost (Benchmarks/README, "What limits wsdev", 8), and loopback
+        // clients, nearly all of them, are not counted.
         let counted = channel.remoteAddress.flatMap { Self.isLoopback($0) ? nil : $0.ipAddress }
         if let counted {
             let over = byAddress.withLock { counts in

@@ -34,7 +34,7 @@ final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         // A callback rather than `scheduleTask`, which builds a promise and its future for every
-        // connection (3,500 instructions of a WebSocket's ~155,000, callgrind).
+        // connection (Benchmarks/README, "What limits wsdev", 8).
         timer = try? context.eventLoop.assumeIsolated().scheduleCallback(in: route.headTimeout, handler: self)
     }
 

@@ -2,7 +2,8 @@ import NIOCore
 
 /// The process's standard output, read only while its owner takes it. Lines are cut here, from
 /// each read as it comes (`LineSplitter.nextLine`), rather than by a `ByteToMessageHandler` in
-/// front: that handler and the hop after it cost ~3,000 instructions per line (callgrind).
+/// front: that handler and the hop after it were a sixth of a script handler's work per message
+/// (Benchmarks/README, "What limits wsdev", 7).
 final class OutputReader: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = Never

@@ -9,9 +9,8 @@ import NIOCore
 /// owner's backpressure). Order holds: while anything waits in the channel, everything goes there.
 ///
 /// Why not the channel alone: NIO's write path for a pipe (the pipeline, its pending-writes queue,
-/// and generic code it leaves unspecialised for pipe channels) cost ~9,700 instructions per
-/// message echoed through a script handler, against a few hundred for the write itself (callgrind,
-/// Benchmarks/README "Handler input").
+/// and generic code it leaves unspecialised for pipe channels) cost a script handler a third of
+/// its work per message, many times the write itself (Benchmarks/README, "What limits wsdev", 7).
 final class StandardInput {
     /// Gathered bytes beyond this go through the channel, which takes a large message as it is
     /// instead of copying it.
