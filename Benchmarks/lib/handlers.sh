@@ -8,7 +8,10 @@
 #   /echo) and under pywebsocket3's standalone server;
 # - stream: handlers/stream.sh prints 1000-byte lines as fast as it can to 5 clients while a
 #   sixth fetches a page in a loop (lib/stream.py); then SIGTERM to wsdev with the 5 connected.
-HANDLERS=$OUT/handlers
+# Not $OUT/handlers: the other servers run in $OUT, and wsdev serves ./handlers when it exists, so
+# every wsdev started after this group (the hold test) served these files, its /echo the Python
+# bridge's (31 KB per held connection in the full runs of 2026-12-06 up to 15:00).
+HANDLERS=$OUT/handler-files
 
 # The handler files every server runs.
 make_handlers() {

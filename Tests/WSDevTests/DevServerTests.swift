@@ -124,7 +124,8 @@ final class DevServerTests: XCTestCase {
         try install("#!/bin/sh\necho \"$@\" > '\(opened.path)'\n")
         let server = try ServerProcess(commandLine: ["serve", site.root.path, "--port", "0", "--open"], environment: environment)
         let deadline = Date().addingTimeInterval(patience)
-        while !FileManager.default.fileExists(atPath: opened.path), Date() < deadline { usleep(20_000) }
+        // The shell creates the file before `echo` writes into it: wait for the whole line.
+        while (try? String(contentsOf: opened, encoding: .utf8))?.hasSuffix("\n") != true, Date() < deadline { usleep(20_000) }
         XCTAssertEqual(try String(contentsOf: opened, encoding: .utf8), "http://localhost:\(server.port)/\n")
 
         try install("#!/bin/sh\nexit 3\n")
