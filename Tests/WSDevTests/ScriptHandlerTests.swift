@@ -65,6 +65,19 @@ final class ScriptHandlerTests: XCTestCase {
         XCTAssertEqual(try socket.nextText(), "close 1000 ")
     }
 
+    /// A stderr line over 64 KiB reaches the log in 64 KiB pieces, and the lines after it are still
+    /// read: standard error is never given up on for one long line.
+    func testAVeryLongStderrLineIsLoggedInPiecesAndLaterLinesStillCome() throws {
+        let script = "#!/bin/sh\nhead -c 100000 /dev/zero | tr '\\0' x >&2\necho >&2\necho 'after the long line' >&2\nexec cat\n"
+        let fixture = try HandlerFixture(["noisy.sh": script])
+        let socket = try RawWebSocket.open(port: fixture.port, path: "/noisy")
+        XCTAssertTrue(fixture.server.waitForLog("/noisy #1 stderr: after the long line"), fixture.server.log)
+        let pieces = fixture.server.log.split(separator: "\n").filter { $0.contains("/noisy #1 stderr: xxx") }
+        XCTAssertEqual(pieces.count, 2, "100,000 bytes: one 65,536-byte piece, then the rest")
+        try socket.send(text: "still here")
+        XCTAssertEqual(try socket.nextText(), "still here")
+    }
+
     func testExitStatusBecomesTheCloseCode() throws {
         let fixture = try HandlerFixture([
             "ok.sh": "#!/bin/sh\necho done\n",

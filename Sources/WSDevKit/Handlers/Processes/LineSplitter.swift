@@ -3,6 +3,9 @@ import NIOCore
 
 /// Splits a handler's output into lines ("\n", a "\r" before it dropped), each a slice of what was
 /// read, with no copy and each byte looked at once however the lines are cut across reads.
+/// `nextLine` does the cutting (`OutputReader` calls it for standard output); as a decoder, for
+/// standard error, a line over `limit` goes on in pieces of `limit` bytes, since a log line is
+/// worth keeping however long it is.
 struct LineSplitter: ByteToMessageDecoder {
     typealias InboundOut = ByteBuffer
 
@@ -12,24 +15,21 @@ struct LineSplitter: ByteToMessageDecoder {
     }
 
     let limit: Int
-    /// Whether a line over the limit is passed on in pieces (for logs) rather than refused.
-    let truncating: Bool
     /// How far the buffer has been searched for "\n" already.
     private var scanned = 0
 
-    init(limit: Int, truncating: Bool = false) {
+    init(limit: Int) {
         self.limit = limit
-        self.truncating = truncating
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        if let line = try Self.nextLine(in: &buffer, scanned: &scanned, limit: truncating ? .max : limit) {
+        do {
+            guard let line = try Self.nextLine(in: &buffer, scanned: &scanned, limit: limit) else { return .needMoreData }
             context.fireChannelRead(wrapInboundOut(line))
-            return .continue
+        } catch is TooLong {
+            scanned = 0
+            context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: limit)!))
         }
-        guard truncating, scanned > limit else { return .needMoreData }
-        scanned = 0
-        context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: limit)!))
         return .continue
     }
 

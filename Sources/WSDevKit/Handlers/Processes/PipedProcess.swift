@@ -92,7 +92,7 @@ final class PipedProcess {
         NIOPipeBootstrap(group: loop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers(ByteToMessageHandler(LineSplitter(limit: 64 << 10, truncating: true)), ErrorReader(bound))
+                    try channel.pipeline.syncOperations.addHandlers(ByteToMessageHandler(LineSplitter(limit: 64 << 10)), ErrorReader(bound))
                 }
             }
             .takingOwnershipOfDescriptor(input: pipes.error)
