@@ -18,6 +18,10 @@ package enum ASCIICase {
         return a.elementsEqual(b, by: sameLetter)
     }
 
+    private static func utf8(_ text: StaticString) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+    }
+
     /// An upper-case letter is its lower case less 0x20; setting 0x20 matches only letters.
     private static func sameLetter(_ x: UInt8, _ y: UInt8) -> Bool {
         x == y || (x | 0x20 == y | 0x20 && (0x61...0x7A).contains(x | 0x20))
@@ -25,7 +29,7 @@ package enum ASCIICase {
 
     /// Whether `bytes`, read case-insensitively, are `lower`.
     package static func equals(_ bytes: some Collection<UInt8>, _ lower: StaticString) -> Bool {
-        equals(bytes, UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount))
+        equals(bytes, utf8(lower))
     }
 
     /// Whether `text` is `lower`, ignoring case.
@@ -49,7 +53,7 @@ package enum ASCIICase {
 
     /// Whether part of a string's bytes (an Origin's scheme or host) are `lower`, ignoring case.
     package static func equals(_ bytes: Substring.UTF8View, _ lower: StaticString) -> Bool {
-        same(bytes, UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount))
+        same(bytes, utf8(lower))
     }
 
     /// Whether part of a string's bytes are the bytes of `other`, ignoring case.
@@ -59,7 +63,7 @@ package enum ASCIICase {
 
     /// Whether part of a Host header's bytes are `lower`, ignoring case.
     package static func equals(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ lower: StaticString) -> Bool {
-        same(bytes, UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount))
+        same(bytes, utf8(lower))
     }
 
     /// Whether part of a Host header's bytes are `other`'s, ignoring case.
