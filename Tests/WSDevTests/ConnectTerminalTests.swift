@@ -29,6 +29,19 @@ final class ConnectTerminalTests: ServerTestCase {
         XCTAssertTrue(server.waitForLog("closed 4001 by client"), server.log)
     }
 
+    /// A line typed while the client is still starting (the tests and fast typists do this) was
+    /// echoed by the terminal and then thrown away when the client switched it to raw mode: it
+    /// depended on whether the client had read it before, so five clients (most runs lost one).
+    func testALineTypedBeforeConnectedShowsIsSentNotLost() throws {
+        for round in 1...5 {
+            let terminal = try PseudoTerminal(["connect", "ws://127.0.0.1:\(port)/echo"], environment: environment(colour: false))
+            terminal.type("early bird \(round)\r")
+            XCTAssertTrue(terminal.waitFor("< early bird \(round)", timeout: 5), terminal.output)
+            terminal.type("\u{04}")
+            XCTAssertEqual(terminal.exitStatus(), 0, terminal.output)
+        }
+    }
+
     func testCtrlDClosesWith1000AndExits0() throws {
         let terminal = try PseudoTerminal(["connect", "ws://127.0.0.1:\(port)/echo"], environment: environment(colour: true))
         XCTAssertTrue(terminal.waitFor("connected to"), terminal.output)

@@ -46,6 +46,11 @@ public final class ConnectSession {
             printer.failed(error)
             return 2
         }
+        // Key by key before "connected" shows: a line typed as soon as it appears must reach the
+        // editor, not the terminal's own echo and line buffer.
+        let terminal = form == .interactive ? TerminalMode() : nil
+        terminal?.enterRaw()
+        defer { terminal?.restore() }
         printer.opened(options.request.url, client.handshake)
         return await ConnectSession(options: options, client: client, printer: printer).run()
     }
@@ -80,14 +85,11 @@ public final class ConnectSession {
             source.resume()
             return source
         }
-        let terminal = editing ? TerminalMode() : nil
-        terminal?.enterRaw()
         if editing {
             printer.editing = editor
             printer.redrawPrompt()
         }
         defer {
-            terminal?.restore()
             events.cancel()
             pinger?.cancel()
             for source in signals { source.cancel() }

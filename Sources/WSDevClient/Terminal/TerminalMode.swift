@@ -24,7 +24,8 @@ final class TerminalMode {
             cc[Int(VMIN)] = 1
             cc[Int(VTIME)] = 0
         }
-        active = tcsetattr(descriptor, TCSAFLUSH, &raw) == 0
+        // TCSANOW, not TCSAFLUSH: keys typed before this moment are kept for the editor.
+        active = tcsetattr(descriptor, TCSANOW, &raw) == 0
     }
 
     func restore() {
