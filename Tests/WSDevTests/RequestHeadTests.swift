@@ -40,6 +40,14 @@ final class RequestHeadTests: XCTestCase {
         XCTAssertEqual(body.headers.first(name: "content-length"), "5", "the body is the HTTP route's to read")
     }
 
+    /// Common long names are taken from a table rather than copied: each must come out exactly as
+    /// the client spelled it (a handler sees the names), whatever its case.
+    func testFieldNamesKeepTheClientsSpelling() throws {
+        let names = ["Sec-WebSocket-Key", "sec-websocket-key", "SEC-WEBSOCKET-KEY", "Sec-WebSocket-Extensions", "Sec-WebSocket-Keys", "sec-ch-ua-mobile", "X-A-Long-Field-Name"]
+        let text = "GET / HTTP/1.1\r\nHost: a\r\n" + names.map { "\($0): v\r\n" }.joined() + "\r\n"
+        XCTAssertEqual(try head(text).headers.map(\.name), ["Host"] + names)
+    }
+
     func testAHeadCutShortWaitsForMore() {
         for cut in [1, 3, 40, plain.utf8.count - 2, plain.utf8.count - 1] {
             let bytes = ByteBuffer(bytes: Array(plain.utf8.prefix(cut)))

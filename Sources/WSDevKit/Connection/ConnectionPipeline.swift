@@ -40,6 +40,10 @@ struct ConnectionPipeline: Sendable {
         // Set here rather than as a bootstrap child option, which NIO applies through a chain of
         // futures per connection.
         try channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
+        // A connection keeps its first read's buffer for as long as it lives (NIO reuses it for
+        // every read), so that buffer is sized for a browser's request, not NIO's 2 KiB default:
+        // most connections wait far more than they read (Benchmarks/README, "What limits wsdev", 9).
+        try channel.syncOptions?.setOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 64 << 10))
         try channel.pipeline.syncOperations.addHandler(FirstRequest(self))
     }
 

@@ -9,14 +9,26 @@ final class SessionRegistry: Sendable {
     struct GoingAway: Sendable {}
 
     /// One open connection. Kept whether or not a console is open: it is stored once per
-    /// connection, and its counters are the ones the access log's close line reads anyway.
-    struct Entry: Sendable {
+    /// connection, and its counters are the ones the access log's close line reads anyway. A class,
+    /// so that the table's slots stay a pointer wide (a held connection's memory is a benchmark
+    /// target), and the connection's details are the socket's own copy.
+    final class Entry: Sendable {
         let channel: any Channel
-        let info: ConnectionInfo
+        let socket: WebSocket
         let endpoint: any WebSocketEndpoint
         let deflate: Bool
         let opened: Date
         let stats: SessionStats
+        var info: ConnectionInfo { socket.info }
+
+        init(channel: any Channel, socket: WebSocket, endpoint: any WebSocketEndpoint, deflate: Bool, opened: Date, stats: SessionStats) {
+            self.channel = channel
+            self.socket = socket
+            self.endpoint = endpoint
+            self.deflate = deflate
+            self.opened = opened
+            self.stats = stats
+        }
     }
 
     private let entries = Mutex<[Int: Entry]>([:])

@@ -26,26 +26,29 @@ struct SessionRunner: Sendable {
         let log = SessionLog(accessLog: accessLog)
         let registry = registry
         let started = ContinuousClock.now
-        registry.add(SessionRegistry.Entry(
-            channel: channel, info: info, endpoint: accepted.endpoint, deflate: accepted.deflate != nil, opened: Date(), stats: stats))
-        log.opened(accepted)
         let socket = WebSocket(info: info, eventLoop: channel.eventLoop)
+        registry.add(SessionRegistry.Entry(
+            channel: channel, socket: socket, endpoint: accepted.endpoint, deflate: accepted.deflate != nil, opened: Date(), stats: stats))
+        log.opened(accepted)
         // wsdev's own sockets (live reload, the console) are not shown to the console.
         let events = ReservedPaths.contains(info.path) ? nil : self.events
         events?.publish(.lifecycle, .opened(SocketEvent.Opened(
             id: info.id, path: info.path, endpoint: accepted.endpoint.summary, remote: "\(info.remoteAddress):\(info.remotePort)",
             origin: info.origin, subprotocol: info.subprotocol, deflate: accepted.deflate != nil, at: Date())))
+        // The id and path, not the whole ConnectionInfo: this closure lives as long as the connection.
+        let (id, path) = (info.id, info.path)
         let session = WebSocketSession(
             socket: socket, maxMessageBytes: maxMessageBytes, deflate: accepted.deflate, pings: pings.sweep(on: channel.eventLoop), stats: stats,
             events: events
         ) {
-            registry.remove(info.id)
-            log.closed(path: info.path, id: info.id, stats: stats, after: ContinuousClock.now - started)
-            events?.publish(.lifecycle, .closed(id: info.id, summary: stats.closeSummary, at: Date()))
+            registry.remove(id)
+            log.closed(path: path, id: id, stats: stats, after: ContinuousClock.now - started)
+            events?.publish(.lifecycle, .closed(id: id, summary: stats.closeSummary, at: Date()))
         }
         // NIO reads at most 64 KiB at a time by default, so a 64 KiB message (plus its header)
-        // always took two reads and a copy to join them; the buffer only grows for busy sockets.
-        try channel.syncOptions?.setOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 512 << 10))
+        // always took two reads and a copy to join them; the buffer only grows for busy sockets
+        // (doubling on each full read), as it starts small (see ConnectionPipeline.install).
+        try channel.syncOptions?.setOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 512 << 10))
         try channel.pipeline.syncOperations.addHandler(session)
         session.delegate = accepted.endpoint.open(socket)
     }
