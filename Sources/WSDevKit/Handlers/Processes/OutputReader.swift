@@ -8,7 +8,8 @@ final class OutputReader: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = Never
 
-    weak var process: PipedProcess?
+    /// Until the process is stopped (see `PipedProcess.owner` for why not weak).
+    var process: PipedProcess?
     /// Set when the output is lines of at most this many bytes; nil when a framing handler in
     /// front of this one delivers whole records.
     var lineLimit: Int?

@@ -31,7 +31,10 @@ extension PipedProcessOwner {
 final class PipedProcess {
     let child: ChildProcess
     let loop: any EventLoop
-    weak var owner: (any PipedProcessOwner)?
+    /// Held strongly until `stop()`, as the reader holds this process: a weak reference gives its
+    /// object a side table, and every retain and release of it then takes the runtime's slow path,
+    /// several per message (Benchmarks/README, "What limits wsdev", 7).
+    var owner: (any PipedProcessOwner)?
     private var channel: (any Channel)?
     /// Standard input, once the pipe's channel is ready.
     private var input: StandardInput?
@@ -150,6 +153,7 @@ final class PipedProcess {
         guard !stopped else { return }
         stopped = true
         owner = nil
+        reader.process = nil
         channel?.close(promise: nil)
         let errors = self.errors
         let (table, child, owner) = (self.table, self.child, self.tableOwner)
