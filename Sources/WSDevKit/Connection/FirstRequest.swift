@@ -5,8 +5,9 @@ import NIOHTTP1
 /// The one handler a new connection starts with: it reads the first request's head from the
 /// bytes (`RequestHead`), asks `Verdict` what the connection is, and builds that route.
 ///
-/// The head must arrive within `headTimeout` (408 otherwise) and fit `RequestHead.maxLength`
-/// (431), so a client that trickles a head or sends an endless one holds nothing for long.
+/// The head must arrive within `headTimeout` (408 otherwise; `HeadDeadlines` keeps the time) and
+/// fit `RequestHead.maxLength` (431), so a client that trickles a head or sends an endless one
+/// holds nothing for long.
 final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -23,7 +24,6 @@ final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
     private let route: ConnectionPipeline
     private var state = State.reading
     private var received: ByteBuffer?
-    private var timer: NIOScheduledCallback?
     private var context: ChannelHandlerContext?
     private var readHeld = false
 
@@ -33,14 +33,17 @@ final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        // A callback rather than `scheduleTask`, which builds a promise and its future for every
-        // connection (Benchmarks/README, "What limits wsdev", 8).
-        timer = try? context.eventLoop.assumeIsolated().scheduleCallback(in: route.headTimeout, handler: self)
+        route.headDeadlines?.add(self)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
         self.context = nil
+    }
+
+    /// Whether the head is still awaited: false once it came, or the connection went.
+    var waitsForHead: Bool {
+        guard case .reading = state, let context else { return false }
+        return context.channel.isActive
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -58,7 +61,6 @@ final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
         case .invalid(let why):
             end(context, .badRequest("the request is not valid HTTP/1.1 (\(why)); the client must send a well-formed request"))
         case .complete(let head, let length):
-            timer?.cancel()
             follow(Verdict.of(head, handshake: route.handshake, channel: context.channel), head: head, context: context, headLength: length)
         }
     }
@@ -143,7 +145,6 @@ final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
     /// HTTP answer would be noise to it; the log says what happened, and the connection ends.
     private func refuseTLS(_ context: ChannelHandlerContext) {
         state = .done
-        timer?.cancel()
         received = nil
         let address = context.channel.remoteAddress
         route.accessLog.notice("TLS  from \(address?.ipAddress ?? "?"):\(address?.port ?? 0): \(TLSRecord.advice)")
@@ -152,7 +153,6 @@ final class FirstRequest: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func end(_ context: ChannelHandlerContext, _ refusal: UpgradeRefusal, kind: String = "HTTP") {
         state = .done
-        timer?.cancel()
         received = nil
         PlainAnswer.send(refusal, on: context.channel, log: route.accessLog, kind: kind)
     }
@@ -179,13 +179,10 @@ extension TimeAmount {
     var seconds: Int64 { nanoseconds / 1_000_000_000 }
 }
 
-extension FirstRequest: NIOScheduledCallbackHandler {
+extension FirstRequest {
     /// The head timeout passed before the request head was read.
-    func handleScheduledCallback(eventLoop: some EventLoop) {
-        timer = nil
-        guard let channel = context?.channel else { return }
-        PlainAnswer.send(
-            UpgradeRefusal(status: .requestTimeout, message: "The request head did not arrive within \(route.headTimeout.seconds) s; the connection is closed. (--head-timeout sets the limit.)"),
-            on: channel, log: route.accessLog, kind: "HTTP")
+    func headTimedOut() {
+        guard let context else { return }
+        end(context, UpgradeRefusal(status: .requestTimeout, message: "The request head did not arrive within \(route.headTimeout.seconds) s; the connection is closed. (--head-timeout sets the limit.)"))
     }
 }

@@ -31,6 +31,7 @@ struct Listener: Sendable {
         let (connections, arrivals) = AsyncStream<HTTPConnection>.makeStream()
         var route = route
         route.arrival = { arrivals.yield($0) }
+        route.headDeadlines = HeadDeadlines(loop: loop, timeout: route.headTimeout)
         let channel = try await ServerBootstrap(group: loop)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

@@ -45,10 +45,6 @@ struct SessionRunner: Sendable {
             log.closed(path: path, id: id, stats: stats, after: ContinuousClock.now - started)
             events?.publish(.lifecycle, .closed(id: id, summary: stats.closeSummary, at: Date()))
         }
-        // NIO reads at most 64 KiB at a time by default, so a 64 KiB message (plus its header)
-        // always took two reads and a copy to join them; the buffer only grows for busy sockets
-        // (doubling on each full read), as it starts small (see ConnectionPipeline.install).
-        try channel.syncOptions?.setOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 512 << 10))
         try channel.pipeline.syncOperations.addHandler(session)
         session.delegate = accepted.endpoint.open(socket)
     }
