@@ -75,10 +75,9 @@ package enum RequestHead {
 
         /// `name: value\r\n`, the value without the white space around it; nil when malformed.
         private mutating func field() throws -> (String, String)? {
-            let nameStart = at
-            while Self.isToken(try peekByte()) { at += 1 }
-            guard at > nameStart, try byte() == UInt8(ascii: ":") else { return nil }
-            let name = Self.known(UnsafeRawBufferPointer(rebasing: bytes[nameStart..<(at - 1)])) ?? string(nameStart..<(at - 1))
+            let nameBytes = try tokenRange()
+            guard !nameBytes.isEmpty, try byte() == UInt8(ascii: ":") else { return nil }
+            let name = Self.known(UnsafeRawBufferPointer(rebasing: bytes[nameBytes])) ?? string(nameBytes)
             while try peekByte() == 0x20 || peekByte() == 0x09 { at += 1 }
             let valueStart = at
             var valueEnd = at
@@ -112,9 +111,14 @@ package enum RequestHead {
         }
 
         private mutating func token() throws -> String {
+            string(try tokenRange())
+        }
+
+        /// Consumes a token (possibly empty) and says where it lies.
+        private mutating func tokenRange() throws -> Range<Int> {
             let start = at
             while Self.isToken(try peekByte()) { at += 1 }
-            return string(start..<at)
+            return start..<at
         }
 
         private func peekByte() throws -> UInt8 {
