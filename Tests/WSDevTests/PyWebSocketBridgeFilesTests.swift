@@ -51,4 +51,52 @@ final class PyWebSocketBridgeFilesTests: XCTestCase {
             XCTAssertEqual(written, try Data(contentsOf: file), "\(file.lastPathComponent) differs from the copy wsdev runs; rebuild")
         }
     }
+
+    /// wsdev_wire.send from many threads at once, switching threads as often as Python allows: each
+    /// record arrives whole, and each thread's records in the order it sent them.
+    func testRecordsSentFromManyThreadsArriveWholeAndInOrder() throws {
+        let script = """
+            import os, sys, threading
+            sys.path.insert(0, sys.argv[1])
+            import wsdev_wire as wire
+            sys.setswitchinterval(1e-6)
+            read_fd, write_fd = os.pipe()
+            channel = wire.open_channel(read_fd, write_fd)
+            THREADS, RECORDS = 16, 300
+            def payload(thread, n):
+                size = (40000 + n) if n % 25 == 0 else (n * 7) % 300
+                return bytes([thread, n % 256]) + bytes((thread + n + i) % 251 for i in range(size))
+            def sender(thread):
+                for n in range(RECORDS):
+                    wire.send(wire.TEXT | wire.FIN, thread, payload(thread, n))
+            got = {thread: 0 for thread in range(THREADS)}
+            def receive():
+                for op, cid, data in wire.records(channel):
+                    expected = payload(cid, got[cid])
+                    if data != expected:
+                        print('thread %d record %d: %d bytes, expected %d' % (cid, got[cid], len(data), len(expected)))
+                        os._exit(1)
+                    got[cid] += 1
+                    if sum(got.values()) == THREADS * RECORDS:
+                        print('ok')
+                        os._exit(0)
+            threading.Thread(target=receive, daemon=True).start()
+            for thread in [threading.Thread(target=sender, args=(t,)) for t in range(THREADS)]:
+                thread.start()
+            threading.Event().wait(60)
+            print('timed out: %r' % got)
+            os._exit(1)
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-B", "-c", script, Self.folder.path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(text.trimmingCharacters(in: .whitespacesAndNewlines), "ok")
+        XCTAssertEqual(process.terminationStatus, 0, text)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 /// pywebsocket handlers (`NAME_wsh.py`) run unmodified through the bundled Python bridge,
@@ -266,6 +267,36 @@ final class PyWebSocketHandlerTests: XCTestCase {
         XCTAssertEqual(opcode, RawWebSocket.text)
         XCTAssertEqual(payload.count, text.utf8.count)
         XCTAssertTrue(String(decoding: payload, as: UTF8.self) == text)
+    }
+
+    /// Connection threads send at the same time, small messages and large ones in pieces: the bridge
+    /// writes whatever others queued while one thread is in os.write, and no record may be split or
+    /// reordered by that.
+    func testConcurrentConnectionsMixingSizesGetTheirOwnEchoesInOrder() throws {
+        let fixture = try HandlerFixture(["echo_wsh.py": Self.echo])
+        nonisolated(unsafe) let sockets = try (0..<8).map { _ in try RawWebSocket.open(port: fixture.port, path: "/echo") }
+        let failed = Mutex<[String]>([])  // each thread uses only its own socket
+        DispatchQueue.concurrentPerform(iterations: sockets.count) { index in
+            let socket = sockets[index]
+            do {
+                for round in 0..<20 {
+                    let large = round % 10 == index % 10
+                    let text = large ? String(repeating: "\(index)·\(round) ", count: 40_000) : "\(index) \(round)"
+                    let bytes: [UInt8] = (0..<(round % 3 == 0 ? 300 : 5)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ index &+ round) }
+                    try socket.send(text: text)
+                    try socket.send(binary: bytes)
+                    let first = try socket.wholeMessage()
+                    let second = try socket.wholeMessage()
+                    if first.opcode != RawWebSocket.text || String(decoding: first.payload, as: UTF8.self) != text
+                        || second.opcode != RawWebSocket.binary || second.payload != bytes {
+                        throw NSError(domain: "echo", code: round, userInfo: [NSLocalizedDescriptionKey: "connection \(index), round \(round): wrong echo"])
+                    }
+                }
+            } catch {
+                failed.withLock { $0.append("\(error)") }
+            }
+        }
+        XCTAssertEqual(failed.withLock { $0 }, [])
     }
 
     func testAFloodingHandlerWaitsForASlowClient() throws {
