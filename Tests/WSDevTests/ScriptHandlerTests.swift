@@ -32,12 +32,12 @@ final class ScriptHandlerTests: XCTestCase {
             echo "cwd=$(pwd)"
             """
         let fixture = try HandlerFixture(["env.sh": script])
-        let socket = try RawWebSocket.open(port: fixture.port, path: "/env?name=ada&x=1?&y=%3F", headers: ["X-Workshop": "monday", "Sec-WebSocket-Protocol": "superchat, chat"])
+        let socket = try RawWebSocket.open(port: fixture.port, path: "/env?name=ada&x=1?&y=%3F", headers: ["X-Workshop": "monday\r\nx-workshop: tuesday", "Sec-WebSocket-Protocol": "superchat, chat"])
         XCTAssertEqual(socket.handshake[header: "Sec-WebSocket-Protocol"], "superchat")
         XCTAssertEqual(try socket.nextText(), "query=name=ada&x=1?&y=%3F", "split at the first ?, the rest kept as sent")
         XCTAssertEqual(try socket.nextText(), "script=/env path_info=")
         XCTAssertEqual(try socket.nextText(), "remote=127.0.0.1 port_set=yes server_port=\(fixture.port)")
-        XCTAssertEqual(try socket.nextText(), "header=monday host=127.0.0.1:\(fixture.port)")
+        XCTAssertEqual(try socket.nextText(), "header=monday, tuesday host=127.0.0.1:\(fixture.port)", "a repeated field joined with \", \"")
         XCTAssertEqual(try socket.nextText(), "offered=superchat,chat selected=superchat id=1")
         XCTAssertEqual(try socket.nextText(), "cwd=\(fixture.handlers.resolvingSymlinksInPath().path)")
         XCTAssertEqual(try socket.nextText(), "close 1000 ")

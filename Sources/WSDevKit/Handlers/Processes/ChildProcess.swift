@@ -33,8 +33,9 @@ final class ChildProcess: Sendable {
         self.pid = pid
     }
 
-    /// Starts `path` with `arguments` (after the path itself), exactly `environment`, in `directory`.
-    static func spawn(_ path: String, arguments: [String] = [], environment: [String: String], directory: String?) throws -> (ChildProcess, Pipes) {
+    /// Starts `path` with `arguments` (after the path itself), exactly `environment` (`NAME=value`
+    /// entries), in `directory`.
+    static func spawn(_ path: String, arguments: [String] = [], environment: [String], directory: String?) throws -> (ChildProcess, Pipes) {
         var ends: [[CInt]] = []
         defer { for pair in ends { for fd in pair where fd >= 0 { close(fd) } } }
         for _ in 0..<3 {
@@ -42,11 +43,11 @@ final class ChildProcess: Sendable {
             guard wsdev_pipe(&pair, 1 << 20) == 0 else { throw SpawnError(path: path, errno: errno) }
             ends.append(pair)
         }
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in argv + envp { free(pointer) } }
+        let argv = CStringArray([path] + arguments)
+        let envp = CStringArray(environment)
+        defer { argv.free(); envp.free() }
         var pid: pid_t = 0
-        let result = wsdev_spawn(&pid, path, argv, envp, directory, ends[0][0], ends[1][1], ends[2][1])
+        let result = wsdev_spawn(&pid, path, argv.pointers, envp.pointers, directory, ends[0][0], ends[1][1], ends[2][1])
         guard result == 0 else { throw SpawnError(path: path, errno: result) }
         // Ours: the write end of its input, the read ends of its output and error; the rest close.
         let pipes = Pipes(input: ends[0][1], output: ends[1][0], error: ends[2][0])
@@ -71,14 +72,20 @@ final class ChildProcess: Sendable {
 
     /// Calls `done` on `loop` once the process has ended, looking more and more rarely.
     func whenExited(on loop: any EventLoop, _ done: @escaping @Sendable (Status) -> Void) {
-        poll(on: loop, after: .zero, done)
+        poll(on: loop, after: .zero, killAt: nil, done)
     }
 
-    private func poll(on loop: any EventLoop, after delay: TimeAmount, _ done: @escaping @Sendable (Status) -> Void) {
+    /// Looks after `delay`, then ever more rarely; sends SIGKILL once, at the first look past `killAt`.
+    private func poll(on loop: any EventLoop, after delay: TimeAmount, killAt: NIODeadline?, _ done: @escaping @Sendable (Status) -> Void) {
         loop.scheduleTask(in: delay) {
             if let status = self.exitStatus { return done(status) }
+            var killAt = killAt
+            if let deadline = killAt, .now() >= deadline {
+                self.signal(SIGKILL)
+                killAt = nil
+            }
             let next = delay == .zero ? .microseconds(500) : min(delay * 2, .milliseconds(100))
-            self.poll(on: loop, after: next, done)
+            self.poll(on: loop, after: next, killAt: killAt, done)
         }
     }
 
@@ -88,13 +95,14 @@ final class ChildProcess: Sendable {
         kill(-pid, signal)
     }
 
-    /// SIGTERM now, SIGKILL after `grace` if it has not ended by then: only then, because once it
-    /// is reaped its number may soon belong to another process group (the shutdown's `killAll`
-    /// signals every group regardless, within the second).
-    func stop(on loop: any EventLoop, grace: TimeAmount = .seconds(1)) {
+    /// SIGTERM now, SIGKILL once `grace` has passed (within 100 ms) if it has not ended by then:
+    /// only then, because once it is reaped its number may soon belong to another process group
+    /// (the shutdown's `killAll` signals every group regardless, within the second). Then `done`.
+    /// One chain of looks does both: a timer for the SIGKILL, scheduled and cancelled for every
+    /// process, cost more than the looks.
+    func stop(on loop: any EventLoop, grace: TimeAmount = .seconds(1), _ done: @escaping @Sendable (Status) -> Void = { _ in }) {
         signal(SIGTERM)
-        let kill = loop.scheduleTask(in: grace) { if self.exitStatus == nil { self.signal(SIGKILL) } }
-        whenExited(on: loop) { _ in kill.cancel() }
+        poll(on: loop, after: .zero, killAt: .now() + grace, done)
     }
 
     private static func status(_ raw: Int32) -> Status {

@@ -2,35 +2,12 @@ import Foundation
 import NIOCore
 
 /// Splits a handler's output into lines ("\n", a "\r" before it dropped), each a slice of what was
-/// read, with no copy and each byte looked at once however the lines are cut across reads.
-/// `nextLine` does the cutting (`OutputReader` calls it for standard output); as a decoder, for
-/// standard error, a line over `limit` goes on in pieces of `limit` bytes, since a log line is
-/// worth keeping however long it is.
-struct LineSplitter: ByteToMessageDecoder {
-    typealias InboundOut = ByteBuffer
-
+/// read, with no copy and each byte looked at once however the lines are cut across reads
+/// (`OutputReader` for standard output, `ErrorReader` for standard error).
+enum LineSplitter {
     /// A line longer than the limit, with no end in sight.
     struct TooLong: Error {
         let limit: Int
-    }
-
-    let limit: Int
-    /// How far the buffer has been searched for "\n" already.
-    private var scanned = 0
-
-    init(limit: Int) {
-        self.limit = limit
-    }
-
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        do {
-            guard let line = try Self.nextLine(in: &buffer, scanned: &scanned, limit: limit) else { return .needMoreData }
-            context.fireChannelRead(wrapInboundOut(line))
-        } catch is TooLong {
-            scanned = 0
-            context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: limit)!))
-        }
-        return .continue
     }
 
     /// The next whole line at the front of `buffer` ("\n" consumed, a "\r" before it dropped), or
@@ -58,14 +35,5 @@ struct LineSplitter: ByteToMessageDecoder {
             line.moveWriterIndex(to: line.writerIndex - 1)
         }
         return line
-    }
-
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        while try decode(context: context, buffer: &buffer) == .continue {}
-        // A last line without "\n" still counts.
-        if buffer.readableBytes > 0 {
-            context.fireChannelRead(wrapInboundOut(buffer.readSlice(length: buffer.readableBytes)!))
-        }
-        return .needMoreData
     }
 }

@@ -53,7 +53,7 @@ final class PipedProcess {
     /// Starts the process; its owner hears from it from the next turn of `loop` on. `largestRead`
     /// lets output that comes in large records (the pywebsocket bridge's) be read in fewer, larger reads.
     init(
-        spawning path: String, arguments: [String] = [], environment: [String: String], directory: String?,
+        spawning path: String, arguments: [String] = [], environment: [String], directory: String?,
         on loop: any EventLoop, table: ProcessTable, owner: String, reserved: Bool = false, lineLimit: Int, largestRead: Int? = nil,
         framing: (@Sendable (ChannelPipeline.SynchronousOperations) throws -> Void)? = nil
     ) throws {
@@ -95,7 +95,7 @@ final class PipedProcess {
         NIOPipeBootstrap(group: loop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers(ByteToMessageHandler(LineSplitter(limit: 64 << 10)), ErrorReader(bound))
+                    try channel.pipeline.syncOperations.addHandler(ErrorReader(bound))
                 }
             }
             .takingOwnershipOfDescriptor(input: pipes.error)
@@ -157,8 +157,7 @@ final class PipedProcess {
         channel?.close(promise: nil)
         let errors = self.errors
         let (table, child, owner) = (self.table, self.child, self.tableOwner)
-        child.stop(on: loop)
-        child.whenExited(on: loop) { _ in
+        child.stop(on: loop) { _ in
             table.remove(child, owner: owner)
             errors?.close(promise: nil)
         }
@@ -180,37 +179,13 @@ final class PipedProcess {
     private var errorEnded = false
     private var afterErrors: (() -> Void)?
 
-    fileprivate func errorChannelEnded() {
+    func errorChannelEnded() {
         errorEnded = true
         let waiting = afterErrors
         afterErrors = nil
         waiting?()
     }
 
-    fileprivate func logged(_ line: String) { owner?.processLogged(line) }
+    func logged(_ line: String) { owner?.processLogged(line) }
     func inputWritable() { owner?.processWritable() }
-}
-
-/// The process's standard error, a line at a time, to its owner (and so to the log).
-private final class ErrorReader: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-
-    private let process: NIOLoopBound<PipedProcess>
-
-    init(_ process: NIOLoopBound<PipedProcess>) {
-        self.process = process
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        process.value.logged(String(decoding: unwrapInboundIn(data).readableBytesView, as: UTF8.self))
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)  // the pipe broke: nothing more to log
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        process.value.errorChannelEnded()
-        context.fireChannelInactive()
-    }
 }

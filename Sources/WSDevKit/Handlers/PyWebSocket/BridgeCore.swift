@@ -131,9 +131,10 @@ final class BridgeCore: PipedProcessOwner {
 
     private func start() throws {
         let directory = try PyWebSocketBridgeFile.install()
-        var environment = ProcessInfo.processInfo.environment
-        environment["PYTHONUNBUFFERED"] = "1"
-        environment["PYTHONIOENCODING"] = "utf-8"
+        var variables = ProcessInfo.processInfo.environment
+        variables["PYTHONUNBUFFERED"] = "1"
+        variables["PYTHONIOENCODING"] = "utf-8"
+        let environment = variables.map { "\($0.key)=\($0.value)" }
         let arguments = [
             "-B", directory + "/bridge.py", settings.file, "\(BridgeRecord.chunk)", "\(BridgeRecord.window)", "\(BridgeRecord.windowBytes)",
             "\(settings.handlerTimeoutSeconds)",

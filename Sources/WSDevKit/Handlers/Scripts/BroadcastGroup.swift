@@ -36,7 +36,7 @@ final class BroadcastGroup: Sendable {
     }
 
     /// Called on the socket's event loop when a client has connected.
-    func join(_ socket: WebSocket, environment: [String: String]) -> any WebSocketDelegate {
+    func join(_ socket: WebSocket, environment: [String]) -> any WebSocketDelegate {
         // The shared process is registered before it is started: another client's message,
         // carried to this event loop, then finds it there (and waits in its pipe queue) instead
         // of finding no process and being lost.
