@@ -76,14 +76,18 @@ final class PipedProcess {
         table.add(child)
         let bound = NIOLoopBound(self, eventLoop: loop)
         let reader = NIOLoopBound(self.reader, eventLoop: loop)
+        // Large reads, so a large line is joined from few pieces; but one read per turn of the
+        // event loop, so a handler that prints without pause cannot keep the loop from others.
+        let allocator = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: max(largestRead ?? 0, 256 << 10))
         NIOPipeBootstrap(group: loop)
-            .channelOption(.allowRemoteHalfClosure, value: true)
-            // Large reads, so a large line is joined from few pieces; but one read per turn of the
-            // event loop, so a handler that prints without pause cannot keep the loop from others.
-            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: max(largestRead ?? 0, 256 << 10)))
-            .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Set here rather than as the bootstrap's options, which it applies one future
+                    // after another: for every process started.
+                    guard let options = channel.syncOptions else { throw ChannelError.operationUnsupported }
+                    try options.setOption(.allowRemoteHalfClosure, value: true)
+                    try options.setOption(.recvAllocator, value: allocator)
+                    try options.setOption(.maxMessagesPerRead, value: 1)
                     let pipeline = channel.pipeline.syncOperations
                     if let framing { try framing(pipeline) } else { reader.value.lineLimit = lineLimit }
                     try pipeline.addHandler(reader.value)
