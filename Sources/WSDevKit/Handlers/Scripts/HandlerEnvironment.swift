@@ -28,12 +28,14 @@ enum HandlerEnvironment {
         if let authority = info.authority { entries.append("HTTP_HOST=" + authority) }
         // Header names map to HTTP_ names no other entry has; a repeated field is joined with ", ".
         let headers = entries.count
+        var names: [String] = []
         for (name, value) in info.rawHeaders where !ASCIICase.equals(name, "host") {
-            let prefix = cgiName(name) + "="
-            if let earlier = entries[headers...].firstIndex(where: { $0.hasPrefix(prefix) }) {
-                entries[earlier] += ", " + value
+            let cgi = cgiName(name)
+            if let earlier = names.firstIndex(of: cgi) {
+                entries[headers + earlier] += ", " + value
             } else {
-                entries.append(prefix + value)
+                names.append(cgi)
+                entries.append(cgi + "=" + value)
             }
         }
         return entries
@@ -79,6 +81,7 @@ enum HandlerEnvironment {
         if authority.hasPrefix("["), let end = authority.firstIndex(of: "]") {
             return String(authority[authority.index(after: authority.startIndex)..<end])
         }
-        return String(authority.split(separator: ":").first ?? "localhost")
+        let host = authority.utf8.firstIndex(of: UInt8(ascii: ":")).map { authority[..<$0] } ?? authority[...]
+        return host.isEmpty ? "localhost" : String(host)
     }
 }
