@@ -25,16 +25,9 @@ final class AutobahnTests: XCTestCase {
         let outdir = FileManager.default.temporaryDirectory.appendingPathComponent("wsdev-autobahn-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: outdir) }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.package.appendingPathComponent("Tests/autobahn/run.sh").path, "ws://127.0.0.1:\(server.port)\(path)", outdir.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, output)
+        let (status, output) = try runProgram(
+            "/bin/bash", [Self.package.appendingPathComponent("Tests/autobahn/run.sh").path, "ws://127.0.0.1:\(server.port)\(path)", outdir.path])
+        XCTAssertEqual(status, 0, output)
         XCTAssertNotNil(output.range(of: #"autobahn: [1-9][0-9]* passed, 0 failed"#, options: .regularExpression), output)
         // Strictly: invalid UTF-8 is refused as it arrives (6.4.x), not only at the message's end, and
         // a handler's echo of a message reaches the client before the close for the bad frame after it (3.2, 4.x, 5.15).

@@ -17,18 +17,11 @@ final class PyWebSocketBridgeFilesTests: XCTestCase {
         XCTAssertTrue(Self.files.contains { $0.lastPathComponent == "bridge.py" }, "no bridge.py in \(Self.folder.path)")
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("wsdev-pycache-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: cache) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-m", "py_compile"] + Self.files.map(\.path)
         // The bytecode goes to a scratch folder, not into the source tree.
-        process.environment = ProcessInfo.processInfo.environment.merging(["PYTHONPYCACHEPREFIX": cache.path]) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        process.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(process.terminationStatus, 0, text)
+        let (status, text) = try runProgram(
+            "/usr/bin/env", ["python3", "-m", "py_compile"] + Self.files.map(\.path),
+            environment: ProcessInfo.processInfo.environment.merging(["PYTHONPYCACHEPREFIX": cache.path]) { $1 })
+        XCTAssertEqual(status, 0, text)
     }
 
     func testTheBridgePython3RunsIsTheRepositorysFiles() throws {
@@ -87,16 +80,8 @@ final class PyWebSocketBridgeFilesTests: XCTestCase {
             print('timed out: %r' % got)
             os._exit(1)
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-B", "-c", script, Self.folder.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (status, text) = try runProgram("/usr/bin/env", ["python3", "-B", "-c", script, Self.folder.path])
         XCTAssertEqual(text.trimmingCharacters(in: .whitespacesAndNewlines), "ok")
-        XCTAssertEqual(process.terminationStatus, 0, text)
+        XCTAssertEqual(status, 0, text)
     }
 }
