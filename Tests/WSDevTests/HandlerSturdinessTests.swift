@@ -27,6 +27,26 @@ final class HandlerSturdinessTests: XCTestCase {
         _ = sockets
     }
 
+    /// Messages cross stdin and stdout in 1 MiB pipes; stderr keeps the kernel's default, since
+    /// every pipe's size counts against the user's limit (past it, all their new pipes get 8 KiB).
+    func testOnlyTheMessagePipesAreEnlarged() throws {
+        let fixture = try HandlerFixture(["pid.sh": "#!/bin/sh\necho $$\nexec cat\n"])
+        let socket = try RawWebSocket.open(port: fixture.port, path: "/pid")
+        let pid = try XCTUnwrap(Int32(try socket.nextText()))
+        func pipeSize(_ fd: Int) throws -> Int32 {
+            // Opening the pipe through /proc gives another descriptor of the same pipe.
+            let opened = open("/proc/\(pid)/fd/\(fd)", (fd == 1 ? O_RDONLY : O_WRONLY) | O_NONBLOCK)
+            guard opened >= 0 else { throw NSError(domain: "pipe", code: Int(errno)) }
+            defer { close(opened) }
+            return fcntl(opened, 1032)  // F_GETPIPE_SZ (Linux; Glibc hides it from Swift)
+        }
+        XCTAssertEqual(try pipeSize(0), 1 << 20, "stdin")
+        XCTAssertEqual(try pipeSize(1), 1 << 20, "stdout")
+        XCTAssertEqual(try pipeSize(2), 64 << 10, "stderr: the kernel's default")
+        try socket.send(text: "still here")
+        XCTAssertEqual(try socket.nextText(), "still here")
+    }
+
     /// The same handler with clients that do read: SIGTERM still stops wsdev within a second or
     /// two, and no handler process is left.
     func testSIGTERMStopsTheServerWhileHandlersFlood() throws {

@@ -38,9 +38,12 @@ final class ChildProcess: Sendable {
     static func spawn(_ path: String, arguments: [String] = [], environment: [String], directory: String?) throws -> (ChildProcess, Pipes) {
         var ends: [[CInt]] = []
         defer { for pair in ends { for fd in pair where fd >= 0 { close(fd) } } }
-        for _ in 0..<3 {
+        for index in 0..<3 {
             var pair: [CInt] = [-1, -1]
-            guard wsdev_pipe(&pair, 1 << 20) == 0 else { throw SpawnError(path: path, errno: errno) }
+            // Messages cross stdin and stdout; stderr carries log lines and keeps the default size:
+            // the kernel counts every pipe's size against the user's limit
+            // (/proc/sys/fs/pipe-user-pages-soft), past which the user's new pipes get 8 KiB.
+            guard wsdev_pipe(&pair, index == 2 ? 0 : 1 << 20) == 0 else { throw SpawnError(path: path, errno: errno) }
             ends.append(pair)
         }
         let argv = CStringArray([path] + arguments)
