@@ -103,7 +103,7 @@ final class ChildProcess: Sendable {
     /// (the shutdown's `killAll` signals every group regardless, within the second). Then `done`.
     /// One chain of looks does both: a timer for the SIGKILL, scheduled and cancelled for every
     /// process, cost more than the looks.
-    func stop(on loop: any EventLoop, grace: TimeAmount = .seconds(1), _ done: @escaping @Sendable (Status) -> Void = { _ in }) {
+    func stop(on loop: any EventLoop, grace: TimeAmount = .seconds(1), _ done: @escaping @Sendable (Status) -> Void) {
         signal(SIGTERM)
         poll(on: loop, after: .zero, killAt: .now() + grace, done)
     }

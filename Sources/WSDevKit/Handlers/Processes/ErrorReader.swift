@@ -10,30 +10,22 @@ final class ErrorReader: ChannelInboundHandler {
     static let limit = 64 << 10
 
     private let process: NIOLoopBound<PipedProcess>
-    private var partial: ByteBuffer?
-    private var scanned = 0
+    private var lines = LineSplitter()
 
     init(_ process: NIOLoopBound<PipedProcess>) {
         self.process = process
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var bytes = unwrapInboundIn(data)
-        if var start = partial {
-            partial = nil
-            start.writeBuffer(&bytes)
-            bytes = start
-        }
+        lines.append(unwrapInboundIn(data))
         while true {
             do {
-                guard let line = try LineSplitter.nextLine(in: &bytes, scanned: &scanned, limit: Self.limit) else { break }
+                guard let line = try lines.nextLine(limit: Self.limit) else { break }
                 log(line)
             } catch {
-                scanned = 0
-                log(bytes.readSlice(length: Self.limit)!)
+                log(lines.piece(limit: Self.limit))
             }
         }
-        if bytes.readableBytes > 0 { partial = bytes }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -41,9 +33,7 @@ final class ErrorReader: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        // A last line without "\n" still counts.
-        if let last = partial, last.readableBytes > 0 { log(last) }
-        partial = nil
+        if let last = lines.rest() { log(last) }
         process.value.errorChannelEnded()
         context.fireChannelInactive()
     }

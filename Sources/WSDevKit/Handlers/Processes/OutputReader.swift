@@ -1,7 +1,7 @@
 import NIOCore
 
 /// The process's standard output, read only while its owner takes it. Lines are cut here, from
-/// each read as it comes (`LineSplitter.nextLine`), rather than by a `ByteToMessageHandler` in
+/// each read as it comes (`LineSplitter`), rather than by a `ByteToMessageHandler` in
 /// front: that handler and the hop after it were a sixth of a script handler's work per message
 /// (Benchmarks/README, "What limits wsdev", 7).
 final class OutputReader: ChannelDuplexHandler {
@@ -13,9 +13,7 @@ final class OutputReader: ChannelDuplexHandler {
     /// Set when the output is lines of at most this many bytes; nil when a framing handler in
     /// front of this one delivers whole records.
     var lineLimit: Int?
-    /// The start of a line whose end has not been read yet, and how far it was searched.
-    private var partial: ByteBuffer?
-    private var scanned = 0
+    private var lines = LineSplitter()
     private var held = false
     private var ended = false
     private var context: ChannelHandlerContext?
@@ -32,24 +30,19 @@ final class OutputReader: ChannelDuplexHandler {
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var bytes = unwrapInboundIn(data)
+        let bytes = unwrapInboundIn(data)
         guard let limit = lineLimit else {
             process?.owner?.processPrinted(bytes)
             return
         }
-        if var start = partial {
-            partial = nil
-            start.writeBuffer(&bytes)
-            bytes = start
-        }
+        lines.append(bytes)
         do {
-            while !ended, let line = try LineSplitter.nextLine(in: &bytes, scanned: &scanned, limit: limit) {
+            while !ended, let line = try lines.nextLine(limit: limit) {
                 process?.owner?.processPrinted(line)
             }
         } catch {
-            return errorCaught(context: context, error: error)
+            errorCaught(context: context, error: error)
         }
-        if bytes.readableBytes > 0 { partial = bytes }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -84,8 +77,8 @@ final class OutputReader: ChannelDuplexHandler {
     private func end(tooLong: Bool) {
         guard !ended else { return }
         // A last line without "\n" still counts.
-        if !tooLong, let last = partial, last.readableBytes > 0 {
-            partial = nil
+        let last = lines.rest()  // dropped after a line over the limit
+        if !tooLong, let last {
             process?.owner?.processPrinted(last)
         }
         ended = true
